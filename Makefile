@@ -1,0 +1,124 @@
+# parley: plain GNU make, out-of-tree objects under $(BUILD).
+# `make test` is what the README and CI run; `make check` repeats it under ASan + UBSan.
+
+SHELL := /bin/bash
+CC ?= cc
+PKG_CONFIG ?= $(CROSS_COMPILE)pkg-config
+BUILD ?= build
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+SYSTEMD_UNITDIR ?= /lib/systemd/system
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wcast-qual -Wswitch-enum -Wformat=2 -Werror
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=c11 $(WARNINGS)
+override CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
+
+# Debian packages each target needs; tools/ensure-deps installs them as root
+# or prints the apt-get line and stops.
+BUILD_DEBS := gcc make pkg-config libserialport-dev libsqlite3-dev libconfig-dev \
+	libmosquitto-dev libcjson-dev
+TEST_DEBS := $(BUILD_DEBS) libcmocka-dev mosquitto
+FUZZ_DEBS := clang libclang-rt-14-dev
+DEMO_DEBS := $(BUILD_DEBS) mosquitto
+
+CODEC_SRC := $(sort $(wildcard src/codec/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+
+CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CODEC_LIB := $(BUILD)/libparley_codec.a
+PARLEY := $(BUILD)/parley
+TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+CJSON_LIBS = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.PHONY: all test check fuzz bench install demo clean deps-build deps-test
+
+all: deps-build $(PARLEY)
+
+deps-build:
+	@tools/ensure-deps $(BUILD_DEBS)
+
+deps-test:
+	@tools/ensure-deps $(TEST_DEBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CJSON_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(CODEC_LIB): $(CODEC_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PARLEY): $(CLI_OBJ) $(CODEC_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CODEC_LIB) $(CJSON_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(CODEC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ $< $(CODEC_LIB) $(CJSON_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(CODEC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 -o $@ $< $(CODEC_LIB)
+
+test: deps-test
+	@$(MAKE) --no-print-directory $(PARLEY) $(TESTS)
+	@PARLEY=$(PARLEY) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
+
+# The same tests with ASan + UBSan, in their own build directory.
+check: deps-test
+	@$(MAKE) --no-print-directory test BUILD=build-san \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined"
+
+# Each libFuzzer target runs FUZZ_SECONDS seconds from its seed corpus.
+FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CODEC_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(CODEC_SRC)
+
+fuzz:
+	@tools/ensure-deps $(FUZZ_DEBS)
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do \
+		name=$$(basename $$f); corpus=tests/fuzz/corpus/$$name; \
+		mkdir -p $(BUILD)/fuzz/work-$$name; \
+		echo "== $$name ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/work-$$name $$corpus 2>&1 \
+			| grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY)' ; \
+		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done; echo "fuzz: all targets ran clean"
+
+bench: deps-build $(BENCHES)
+	@for b in $(BENCHES); do $$b; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/parley
+	install -m 0755 $(PARLEY) $(DESTDIR)$(PREFIX)/bin/parley
+	@if ls systemd/*.service >/dev/null 2>&1; then \
+		install -d $(DESTDIR)$(SYSTEMD_UNITDIR); \
+		install -m 0644 systemd/*.service $(DESTDIR)$(SYSTEMD_UNITDIR)/; fi
+
+demo: deps-build $(PARLEY)
+	@echo "make demo: the daemon, the simulated modem and the broker arrive with issues 3-6."
+	@echo "Until then, here is the codec at work:"
+	$(PARLEY) pdu count "Your order #1042 has shipped. Reply STOP to opt out."
+	$(PARLEY) pdu encode --to +447700900123 "Your order #1042 has shipped. Reply STOP to opt out."
+	$(PARLEY) pdu decode --smsc 07911326040000F0040B911346610089F60000208062917314480CC8F71D14969741F977FD07
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

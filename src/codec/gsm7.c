@@ -1,0 +1,171 @@
+/*
+ * GSM 7-bit characters: code point <-> septet lookups under a locking and a
+ * single shift table (TS 23.038 6.2.1, 6.2.1.1, 6.2.1.2), and decoding of
+ * unpacked septets to UTF-8. The tables themselves are in gsm7_tables.c,
+ * packing in gsm7_pack.c.
+ */
+#include <errno.h>
+
+#include "parley/gsm7.h"
+#include "parley/utf8.h"
+
+#define REPLACEMENT_CHAR 0xFFFD
+
+/*
+ * The default alphabet inverted. Almost every message is plain default
+ * alphabet text, so this path avoids scanning the table: printable ASCII
+ * mostly sits at its own value.
+ */
+static int default_septet(uint32_t cp)
+{
+	if ((cp >= 0x20 && cp <= 0x23) || (cp >= 0x25 && cp <= 0x3F) ||
+	    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '\n' || cp == '\r')
+		return (int)cp;
+	switch (cp) {
+	case 0x40: return 0x00; /* @ */
+	case 0xA3: return 0x01; /* £ */
+	case 0x24: return 0x02; /* $ */
+	case 0xA5: return 0x03; /* ¥ */
+	case 0xE8: return 0x04; /* è */
+	case 0xE9: return 0x05; /* é */
+	case 0xF9: return 0x06; /* ù */
+	case 0xEC: return 0x07; /* ì */
+	case 0xF2: return 0x08; /* ò */
+	case 0xC7: return 0x09; /* Ç */
+	case 0xD8: return 0x0B; /* Ø */
+	case 0xF8: return 0x0C; /* ø */
+	case 0xC5: return 0x0E; /* Å */
+	case 0xE5: return 0x0F; /* å */
+	case 0x394: return 0x10; /* Δ */
+	case 0x5F: return 0x11; /* _ */
+	case 0x3A6: return 0x12; /* Φ */
+	case 0x393: return 0x13; /* Γ */
+	case 0x39B: return 0x14; /* Λ */
+	case 0x3A9: return 0x15; /* Ω */
+	case 0x3A0: return 0x16; /* Π */
+	case 0x3A8: return 0x17; /* Ψ */
+	case 0x3A3: return 0x18; /* Σ */
+	case 0x398: return 0x19; /* Θ */
+	case 0x39E: return 0x1A; /* Ξ */
+	case 0xC6: return 0x1C; /* Æ */
+	case 0xE6: return 0x1D; /* æ */
+	case 0xDF: return 0x1E; /* ß */
+	case 0xC9: return 0x1F; /* É */
+	case 0xA4: return 0x24; /* ¤ */
+	case 0xA1: return 0x40; /* ¡ */
+	case 0xC4: return 0x5B; /* Ä */
+	case 0xD6: return 0x5C; /* Ö */
+	case 0xD1: return 0x5D; /* Ñ */
+	case 0xDC: return 0x5E; /* Ü */
+	case 0xA7: return 0x5F; /* § */
+	case 0xBF: return 0x60; /* ¿ */
+	case 0xE4: return 0x7B; /* ä */
+	case 0xF6: return 0x7C; /* ö */
+	case 0xF1: return 0x7D; /* ñ */
+	case 0xFC: return 0x7E; /* ü */
+	case 0xE0: return 0x7F; /* à */
+	}
+	return -1;
+}
+
+static int default_extension_septet(uint32_t cp)
+{
+	switch (cp) {
+	case 0x0C: return 0x0A;   /* form feed */
+	case 0x5E: return 0x14;   /* ^ */
+	case 0x7B: return 0x28;   /* { */
+	case 0x7D: return 0x29;   /* } */
+	case 0x5C: return 0x2F;   /* \ */
+	case 0x5B: return 0x3C;   /* [ */
+	case 0x7E: return 0x3D;   /* ~ */
+	case 0x5D: return 0x3E;   /* ] */
+	case 0x7C: return 0x40;   /* | */
+	case 0x20AC: return 0x65; /* € */
+	}
+	return -1;
+}
+
+static int table_septet(const uint16_t *table, uint32_t cp)
+{
+	/* 0 marks undefined entries, so U+0000 must never match one */
+	if (cp == 0 || cp > 0xFFFF)
+		return -1;
+	for (int i = 0; i < GSM7_TABLE_SIZE; i++)
+		if (table[i] == cp && i != GSM7_ESCAPE)
+			return i;
+	return -1;
+}
+
+/* Spanish has no locking shift table: the default alphabet stays in force. */
+static const uint16_t *locking_or_default(unsigned lang)
+{
+	const uint16_t *t = gsm7_locking_table(lang);
+	return t ? t : gsm7_locking_table(GSM7_LANG_DEFAULT);
+}
+
+int gsm7_encode_char(uint32_t cp, unsigned locking, unsigned single, uint8_t out[2])
+{
+	int s;
+
+	if (locking == GSM7_LANG_DEFAULT)
+		s = default_septet(cp);
+	else if (locking < GSM7_LANG_COUNT)
+		s = table_septet(locking_or_default(locking), cp);
+	else
+		s = -1;
+	if (s >= 0) {
+		out[0] = (uint8_t)s;
+		return 1;
+	}
+	if (single == GSM7_LANG_DEFAULT)
+		s = default_extension_septet(cp);
+	else if (single < GSM7_LANG_COUNT)
+		s = table_septet(gsm7_single_table(single), cp);
+	if (s < 0)
+		return 0;
+	out[0] = GSM7_ESCAPE;
+	out[1] = (uint8_t)s;
+	return 2;
+}
+
+int gsm7_decode(const uint8_t *septets, size_t n, unsigned locking, unsigned single,
+		char *out, size_t outsz)
+{
+	const uint16_t *lock = locking_or_default(locking < GSM7_LANG_COUNT ? locking : 0);
+	const uint16_t *shift = gsm7_single_table(single < GSM7_LANG_COUNT ? single : 0);
+	size_t pos = 0;
+
+	if (outsz == 0)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cp;
+
+		if (septets[i] > 0x7F)
+			return -EINVAL;
+		if (septets[i] != GSM7_ESCAPE) {
+			cp = lock[septets[i]];
+		} else if (i + 1 == n) {
+			cp = ' ';
+		} else {
+			uint8_t next = septets[++i];
+			if (next > 0x7F)
+				return -EINVAL;
+			/*
+			 * 23.038 6.2.1.1: ESC ESC is reserved for a further table
+			 * and shows as a space; an undefined extension shows the
+			 * main table's character.
+			 */
+			if (next == GSM7_ESCAPE)
+				cp = ' ';
+			else
+				cp = shift[next] ? shift[next] : lock[next];
+		}
+		if (cp == 0)
+			cp = REPLACEMENT_CHAR;
+		/* keep one byte for the NUL */
+		if (utf8_put(out, outsz - 1, &pos, cp) < 0)
+			return -EMSGSIZE;
+	}
+	out[pos] = '\0';
+	return (int)pos;
+}
