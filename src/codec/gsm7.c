@@ -88,9 +88,15 @@ static int default_extension_septet(uint32_t cp)
 static int table_septet(const uint16_t *table, uint32_t cp)
 {
 	/* 0 marks undefined entries, so U+0000 must never match one */
-	if (cp == 0 || cp > 0xFFFF)
+	if (!table || cp == 0 || cp > 0xFFFF)
 		return -1;
-	for (int i = 0; i < GSM7_TABLE_SIZE; i++)
+	/*
+	 * Downwards, so that where Annex A prints a character twice the later
+	 * position wins: the Kannada locking table has PA at 0x24 (Android
+	 * reads that position as DDA) and again at 0x3D, which every phone
+	 * shows as PA. The other duplicates ('*', inverted '!') decode alike.
+	 */
+	for (int i = GSM7_TABLE_SIZE - 1; i >= 0; i--)
 		if (table[i] == cp && i != GSM7_ESCAPE)
 			return i;
 	return -1;

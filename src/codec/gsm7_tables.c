@@ -298,6 +298,8 @@ static const uint16_t hindi_single[GSM7_TABLE_SIZE] = {
  * no septet; the neighbours (0x22..0x27 = TTA TTHA ? DDHA NNA TA) say DDA was
  * meant, and Android decodes 0x24 as U+0CA1. We keep the spec's value so the
  * table matches the standard; see the duplicate list in test_gsm7_tables.c.
+ * An encoder taking the first match sends PA as 0x24, which Android shows as
+ * DDA; 0x3D means PA to both.
  */
 static const uint16_t kannada_locking[GSM7_TABLE_SIZE] = {
 	0x0000, 0x0C82, 0x0C83, 0x0C85, 0x0C86, 0x0C87, 0x0C88, 0x0C89,  /* 0x00 */
@@ -482,8 +484,8 @@ static const uint16_t tamil_locking[GSM7_TABLE_SIZE] = {
 };
 
 /*
- * A.2.11 Tamil single shift. 0x24 is U+0BEE TAMIL DIGIT EIGHT as in V18;
- * V16 printed U+0BEF there, a duplicate of 0x25.
+ * A.2.11 Tamil single shift. 0x24 is U+0BEE TAMIL DIGIT EIGHT as in V18 and
+ * Android; V16 printed U+0BEF there, a duplicate of 0x25.
  */
 static const uint16_t tamil_single[GSM7_TABLE_SIZE] = {
 	0x0040, 0x00A3, 0x0024, 0x00A5, 0x00BF, 0x0022, 0x00A4, 0x0025,  /* 0x00 */

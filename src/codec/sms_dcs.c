@@ -45,15 +45,8 @@ void sms_dcs_parse(uint8_t raw, struct sms_dcs *dcs)
 		dcs->coding = (raw >> 4) == 0xE ? SMS_CODING_UCS2 : SMS_CODING_GSM7;
 		break;
 	case 0xF: /* data coding and message class */
-		/*
-		 * Bit 3 is reserved, yet some phones (a Russian capture in
-		 * Gammu's tests, DCS 0xF9) set it on UCS-2 text; no GSM 7-bit
-		 * sender sets it, so reading it as UCS-2 loses nothing.
-		 */
-		if ((raw & 0x0C) == 0x08)
-			dcs->coding = SMS_CODING_UCS2;
-		else
-			dcs->coding = raw & 0x04 ? SMS_CODING_8BIT : SMS_CODING_GSM7;
+		/* bit 3 is reserved; sms_decode.c handles a phone that misuses it */
+		dcs->coding = raw & 0x04 ? SMS_CODING_8BIT : SMS_CODING_GSM7;
 		dcs->msg_class = (int8_t)(raw & 0x3);
 		break;
 	default:

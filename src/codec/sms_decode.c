@@ -131,6 +131,16 @@ static int user_data_read(const uint8_t *pdu, size_t len, size_t *pos, bool udhi
 	if (*pos >= len)
 		return pdu_fail(reason, "missing user data length");
 	sms->udl = pdu[(*pos)++];
+	/*
+	 * DCS 0xF8-0xFB sets a reserved bit. A phone in Gammu's captures
+	 * (DCS 0xF9) stores UCS-2 text that way, with the UDL counting octets;
+	 * another (0xFB) stores GSM 7-bit. Only the length tells them apart.
+	 */
+	if (septets && (sms->dcs.raw & 0xFC) == 0xF8 && len - *pos == sms->udl &&
+	    sms->udl % 2 == 0 && ((size_t)sms->udl * 7 + 7) / 8 != sms->udl) {
+		sms->dcs.coding = SMS_CODING_UCS2;
+		septets = false;
+	}
 	if (septets) {
 		if (sms->udl > GSM7_SEPTETS_MAX)
 			return pdu_fail(reason, "user data longer than 160 septets");
