@@ -1,0 +1,73 @@
+/*
+ * `parley`: the command line. main() only picks a subcommand from the table
+ * below and hands it the rest of argv; each subcommand parses its own
+ * options and prints its own output.
+ *
+ * To add a subcommand, write its `int cli_<name>_main(int argc, char **argv)`
+ * in its own file and add one row to commands[].
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_pdu.h"
+
+/* The build may pass -DPARLEY_VERSION="\"x.y.z\"" from git describe. */
+#ifndef PARLEY_VERSION
+#define PARLEY_VERSION "0.1.0"
+#endif
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
+};
+
+static const struct cli_command commands[] = {
+	{ "pdu", "decode, encode and count SMS PDUs (no modem needed)", cli_pdu_main },
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fputs("usage: parley [--help | --version] COMMAND [ARGS...]\n\ncommands:\n", f);
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun `parley COMMAND --help` for a command's options.\n", f);
+}
+
+/* Reports a failed write to stdout (a full disk, a closed pipe) as a failure. */
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("parley: cannot write output\n", stderr);
+		return status == CLI_EXIT_OK ? CLI_EXIT_FAIL : status;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+		usage(stdout);
+		return finish(CLI_EXIT_OK);
+	}
+	if (!strcmp(name, "--version")) {
+		puts("parley " PARLEY_VERSION);
+		return finish(CLI_EXIT_OK);
+	}
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (!strcmp(name, commands[i].name))
+			return finish(commands[i].run(argc - 1, argv + 1));
+	fprintf(stderr, "parley: unknown command '%s'\n\n", name);
+	usage(stderr);
+	return CLI_EXIT_USAGE;
+}
