@@ -42,7 +42,7 @@ CJSON_LIBS = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test check fuzz bench install demo clean deps-build deps-test
+.PHONY: all test check valgrind fuzz bench install demo clean deps-build deps-test
 
 all: deps-build $(PARLEY)
 
@@ -80,6 +80,13 @@ check: deps-test
 	@$(MAKE) --no-print-directory test BUILD=build-san \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined"
+
+# The same tests under valgrind's memcheck: any error or leak fails them.
+valgrind: deps-test
+	@tools/ensure-deps valgrind
+	@$(MAKE) --no-print-directory $(PARLEY) $(TESTS)
+	@PARLEY=$(PARLEY) TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
 
 # Each libFuzzer target runs FUZZ_SECONDS seconds from its seed corpus.
 FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
