@@ -4,7 +4,6 @@
  * the first septet may sit fill_bits into its octet (TS 23.040 9.2.3.24).
  */
 #include <errno.h>
-#include <string.h>
 
 #include "parley/gsm7.h"
 
@@ -15,37 +14,45 @@ size_t gsm7_packed_len(size_t n, unsigned fill_bits)
 
 size_t gsm7_pack(const uint8_t *septets, size_t n, unsigned fill_bits, uint8_t *out)
 {
-	size_t len = gsm7_packed_len(n, fill_bits);
-	size_t bit = fill_bits;
+	uint8_t *start = out;
+	uint32_t acc = 0;        /* bits not yet written, lowest first */
+	unsigned bits = fill_bits;
 
-	memset(out, 0, len);
-	for (size_t i = 0; i < n; i++, bit += 7) {
-		unsigned v = septets[i] & 0x7F;
-		size_t byte = bit / 8;
-		unsigned shift = bit % 8;
-
-		out[byte] |= (uint8_t)(v << shift);
-		if (shift > 1)
-			out[byte + 1] |= (uint8_t)(v >> (8 - shift));
+	for (size_t i = 0; i < n; i++) {
+		acc |= (uint32_t)(septets[i] & 0x7F) << bits;
+		bits += 7;
+		if (bits >= 8) {
+			*out++ = (uint8_t)acc;
+			acc >>= 8;
+			bits -= 8;
+		}
 	}
-	return len;
+	if (bits > 0)
+		*out++ = (uint8_t)acc;
+	return (size_t)(out - start);
 }
 
 int gsm7_unpack(const uint8_t *octets, size_t octets_len, unsigned fill_bits, size_t n,
 		uint8_t *septets)
 {
-	size_t bit = fill_bits;
+	uint32_t acc;
+	unsigned bits;
 
 	if (fill_bits > 7 || n * 7 + fill_bits > octets_len * 8)
 		return -EBADMSG;
-	for (size_t i = 0; i < n; i++, bit += 7) {
-		size_t byte = bit / 8;
-		unsigned shift = bit % 8;
-		unsigned v = octets[byte] >> shift;
-
-		if (shift > 1)
-			v |= (unsigned)octets[byte + 1] << (8 - shift);
-		septets[i] = (uint8_t)(v & 0x7F);
+	if (n == 0)
+		return 0;
+	acc = (uint32_t)*octets++ >> fill_bits;
+	bits = 8 - fill_bits;
+	for (size_t i = 0; i < n; i++) {
+		if (bits < 7) {
+			/* the check above guarantees this octet exists */
+			acc |= (uint32_t)*octets++ << bits;
+			bits += 8;
+		}
+		septets[i] = (uint8_t)(acc & 0x7F);
+		acc >>= 7;
+		bits -= 7;
 	}
 	return (int)n;
 }

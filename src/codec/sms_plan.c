@@ -60,7 +60,6 @@ struct candidates {
 	unsigned nlock, nsingle;
 	uint8_t lock[GSM7_LANG_COUNT], single[GSM7_LANG_COUNT];
 	struct tally gsm[GSM7_LANG_COUNT][GSM7_LANG_COUNT];
-	struct tally ucs2;
 };
 
 static void candidates_init(struct candidates *c, const struct sms_submit_opts *o)
@@ -79,17 +78,15 @@ static void candidates_init(struct candidates *c, const struct sms_submit_opts *
 		for (unsigned j = 0; j < c->nsingle; j++)
 			tally_start(&c->gsm[i][j], SMS_CODING_GSM7, o->concat16, c->lock[i],
 				    c->single[j]);
-	tally_start(&c->ucs2, SMS_CODING_UCS2, o->concat16, 0, 0);
 }
 
-/* Adds one character to every candidate; returns how many GSM candidates remain. */
+/* Adds one character to every candidate; returns how many remain. */
 static unsigned candidates_add(struct candidates *c, uint32_t cp)
 {
 	bool in_lock[GSM7_LANG_COUNT], in_single[GSM7_LANG_COUNT];
 	unsigned alive = 0;
 	uint8_t tmp[2];
 
-	tally_add(&c->ucs2, utf16_units(cp));
 	for (unsigned i = 0; i < c->nlock; i++)
 		in_lock[i] = gsm7_encode_char(cp, c->lock[i], GSM7_LANG_COUNT, tmp) == 1;
 	for (unsigned j = 0; j < c->nsingle; j++)
@@ -121,46 +118,83 @@ static void plan_fill(struct sms_plan *p, enum sms_coding coding, unsigned locki
 	p->segments = tally_segments(t, &p->left, &p->per_segment);
 }
 
-/* The best plan for one way of walking the text; -EINVAL on bad UTF-8. */
-static int plan_walk(const char *text, size_t len, const struct sms_submit_opts *o, bool smart,
+static void plan_octets(size_t len, const struct sms_submit_opts *o, struct sms_plan *plan)
+{
+	struct tally bytes;
+
+	tally_start(&bytes, SMS_CODING_8BIT, o->concat16, 0, 0);
+	/* octets are data, not characters: any split will do */
+	for (size_t i = 0; i < len; i++)
+		tally_add(&bytes, 1);
+	plan_fill(plan, SMS_CODING_8BIT, 0, 0, &bytes);
+	plan->chars = (unsigned)len;
+}
+
+static int plan_ucs2(const char *text, size_t len, const struct sms_submit_opts *o, bool smart,
+		     struct sms_plan *plan)
+{
+	struct text_chars it;
+	struct tally t;
+	uint32_t cp;
+	int r;
+
+	tally_start(&t, SMS_CODING_UCS2, o->concat16, 0, 0);
+	text_chars_init(&it, text, len, smart);
+	plan->chars = 0;
+	while ((r = text_chars_next(&it, &cp)) > 0) {
+		plan->chars++;
+		tally_add(&t, utf16_units(cp));
+	}
+	if (r < 0)
+		return -EINVAL;
+	plan_fill(plan, SMS_CODING_UCS2, 0, 0, &t);
+	plan->smart_used = it.replaced;
+	return 0;
+}
+
+/*
+ * GSM 7-bit under the best table pair. Returns 1 when some pair holds the
+ * whole text, 0 when none does (the walk stops at the first such
+ * character), -EINVAL on bad UTF-8.
+ */
+static int plan_gsm7(const char *text, size_t len, const struct sms_submit_opts *o, bool smart,
 		     struct sms_plan *plan)
 {
 	struct candidates c;
 	struct text_chars it;
-	unsigned gsm_alive = 1;
 	uint32_t cp;
+	uint8_t tmp[2];
 	int r;
 
-	memset(plan, 0, sizeof(*plan));
-	if (o->encoding == SMS_ENCODING_8BIT) {
-		struct tally bytes;
-		tally_start(&bytes, SMS_CODING_8BIT, o->concat16, 0, 0);
-		/* octets are data, not characters: any split will do */
-		for (size_t i = 0; i < len; i++)
-			tally_add(&bytes, 1);
-		plan_fill(plan, SMS_CODING_8BIT, 0, 0, &bytes);
-		plan->chars = (unsigned)len;
-		return 0;
-	}
 	candidates_init(&c, o);
 	text_chars_init(&it, text, len, smart);
-	while ((r = text_chars_next(&it, &cp)) > 0) {
-		plan->chars++;
-		if (gsm_alive)
-			gsm_alive = candidates_add(&c, cp);
-		else
-			tally_add(&c.ucs2, utf16_units(cp));
+	if (c.nlock == 1 && c.nsingle == 1) {
+		/* the common case, default alphabet only: one candidate, no table scans */
+		struct tally *t = &c.gsm[0][0];
+		while ((r = text_chars_next(&it, &cp)) > 0) {
+			int k = gsm7_encode_char(cp, 0, 0, tmp);
+			if (k == 0)
+				return 0;
+			plan->chars++;
+			tally_add(t, (unsigned)k);
+		}
+	} else {
+		while ((r = text_chars_next(&it, &cp)) > 0) {
+			if (candidates_add(&c, cp) == 0)
+				return 0;
+			plan->chars++;
+		}
 	}
 	if (r < 0)
 		return -EINVAL;
 	plan->smart_used = it.replaced;
 
-	plan_fill(plan, SMS_CODING_UCS2, 0, 0, &c.ucs2);
-	if (o->encoding == SMS_ENCODING_UCS2 || !gsm_alive)
-		return 0;
-
-	/* fewest segments; on a tie the fewest language elements, default first */
-	unsigned best_segments = plan->segments + 1, best_ies = 3;
+	/*
+	 * Fewest segments; on a tie the fewest language elements, default
+	 * first. GSM 7-bit always beats UCS-2 when it fits: even at two septets
+	 * a character it carries more per segment (146 / 2 > 67).
+	 */
+	unsigned best_segments = ~0u, best_ies = 3;
 	for (unsigned i = 0; i < c.nlock; i++) {
 		for (unsigned j = 0; j < c.nsingle; j++) {
 			const struct tally *t = &c.gsm[i][j];
@@ -176,7 +210,26 @@ static int plan_walk(const char *text, size_t len, const struct sms_submit_opts 
 			}
 		}
 	}
-	return 0;
+	return 1;
+}
+
+/* The best plan for one way of walking the text; -EINVAL on bad UTF-8. */
+static int plan_walk(const char *text, size_t len, const struct sms_submit_opts *o, bool smart,
+		     struct sms_plan *plan)
+{
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	if (o->encoding == SMS_ENCODING_8BIT) {
+		plan_octets(len, o, plan);
+		return 0;
+	}
+	if (o->encoding == SMS_ENCODING_AUTO) {
+		r = plan_gsm7(text, len, o, smart, plan);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
+	return plan_ucs2(text, len, o, smart, plan);
 }
 
 int sms_plan_text(const char *text, size_t len, const struct sms_submit_opts *opts,

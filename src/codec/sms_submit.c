@@ -267,34 +267,45 @@ int sms_submit_encode(const char *text, size_t len, const struct sms_submit_opts
 		return (int)plan.segments;
 	}
 
-	/* UCS-2 capacity is in code units; the body holds two octets for each */
 	text_chars_init(&it, text, len, plan.smart_used);
-	while ((r = text_chars_next(&it, &cp)) > 0) {
-		uint8_t unit[4];
-		unsigned k;
+	if (plan.coding == SMS_CODING_GSM7) {
+		while ((r = text_chars_next(&it, &cp)) > 0) {
+			uint8_t septets[2];
+			int k = gsm7_encode_char(cp, plan.locking_lang, plan.single_lang, septets);
 
-		if (plan.coding == SMS_CODING_GSM7) {
-			k = (unsigned)gsm7_encode_char(cp, plan.locking_lang, plan.single_lang, unit);
-		} else if (cp > 0xFFFF) {
-			uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
-			unit[0] = (uint8_t)(hi >> 8), unit[1] = (uint8_t)hi;
-			unit[2] = (uint8_t)(lo >> 8), unit[3] = (uint8_t)lo;
-			k = 4;
-		} else {
-			unit[0] = (uint8_t)(cp >> 8), unit[1] = (uint8_t)cp;
-			k = 2;
+			if (used + (size_t)k > cap) {
+				pdu_write(&pdus[seq - 1], &head, opts, &plan, seq, body, used);
+				seq++;
+				used = 0;
+			}
+			body[used] = septets[0];
+			if (k == 2)
+				body[used + 1] = septets[1];
+			used += (size_t)k;
 		}
-		size_t cost = plan.coding == SMS_CODING_GSM7 ? k : k / 2;
-		if (used + cost > cap) {
-			size_t units = plan.coding == SMS_CODING_GSM7 ? used : used * 2;
-			pdu_write(&pdus[seq - 1], &head, opts, &plan, seq, body, units);
+		pdu_write(&pdus[seq - 1], &head, opts, &plan, seq, body, used);
+		return (int)seq;
+	}
+
+	/* UCS-2: capacity counts UTF-16 code units, the body holds two octets each */
+	while ((r = text_chars_next(&it, &cp)) > 0) {
+		size_t units = utf16_units(cp);
+
+		if (used + units > cap) {
+			pdu_write(&pdus[seq - 1], &head, opts, &plan, seq, body, used * 2);
 			seq++;
 			used = 0;
 		}
-		memcpy(body + (plan.coding == SMS_CODING_GSM7 ? used : used * 2), unit, k);
-		used += cost;
+		uint8_t *p = body + used * 2;
+		if (units == 2) {
+			uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+			p[0] = (uint8_t)(hi >> 8), p[1] = (uint8_t)hi;
+			p[2] = (uint8_t)(lo >> 8), p[3] = (uint8_t)lo;
+		} else {
+			p[0] = (uint8_t)(cp >> 8), p[1] = (uint8_t)cp;
+		}
+		used += units;
 	}
-	pdu_write(&pdus[seq - 1], &head, opts, &plan, seq, body,
-		  plan.coding == SMS_CODING_GSM7 ? used : used * 2);
+	pdu_write(&pdus[seq - 1], &head, opts, &plan, seq, body, used * 2);
 	return (int)seq;
 }
