@@ -27,12 +27,15 @@ DEMO_DEBS := $(BUILD_DEBS) mosquitto
 
 CODEC_SRC := $(sort $(wildcard src/codec/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
+MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 
 CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+MODEMSIM_OBJ := $(MODEMSIM_SRC:%.c=$(BUILD)/%.o)
+MODEMSIM := $(if $(MODEMSIM_SRC),$(BUILD)/modemsim)
 CODEC_LIB := $(BUILD)/libparley_codec.a
 PARLEY := $(BUILD)/parley
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -44,7 +47,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test check valgrind fuzz bench install demo clean deps-build deps-test
 
-all: deps-build $(PARLEY)
+all: deps-build $(PARLEY) $(MODEMSIM)
 
 deps-build:
 	@tools/ensure-deps $(BUILD_DEBS)
@@ -63,6 +66,9 @@ $(CODEC_LIB): $(CODEC_OBJ)
 $(PARLEY): $(CLI_OBJ) $(CODEC_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CODEC_LIB) $(CJSON_LIBS)
 
+$(BUILD)/modemsim: $(MODEMSIM_OBJ) $(CODEC_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MODEMSIM_OBJ) $(CODEC_LIB) $(CJSON_LIBS)
+
 $(BUILD)/tests/%: tests/%.c $(CODEC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ $< $(CODEC_LIB) $(CJSON_LIBS) $(CMOCKA_LIBS)
@@ -72,8 +78,8 @@ $(BUILD)/bench/%: bench/%.c $(CODEC_LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 -o $@ $< $(CODEC_LIB)
 
 test: deps-test
-	@$(MAKE) --no-print-directory $(PARLEY) $(TESTS)
-	@PARLEY=$(PARLEY) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
+	@$(MAKE) --no-print-directory $(PARLEY) $(MODEMSIM) $(TESTS)
+	@PARLEY=$(PARLEY) MODEMSIM=$(MODEMSIM) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
 
 # The same tests with ASan + UBSan, in their own build directory.
 check: deps-test

@@ -25,6 +25,9 @@ int pdu_address_read(const uint8_t *pdu, size_t len, size_t *pos, bool smsc,
 int pdu_time_read(const uint8_t *pdu, size_t len, size_t *pos, struct sms_time *t,
 		  const char **reason);
 
+/* Writes a 7-octet timestamp; returns 7. */
+size_t pdu_time_write(const struct sms_time *t, uint8_t *out);
+
 /*
  * Parses the user data header at the start of ud (TS 23.040 9.2.3.24).
  * Elements with a wrong length or impossible values are skipped, as the spec

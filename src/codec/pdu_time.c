@@ -45,6 +45,27 @@ int pdu_time_read(const uint8_t *pdu, size_t len, size_t *pos, struct sms_time *
 	return 0;
 }
 
+static uint8_t swapped_bcd_write(unsigned v)
+{
+	return (uint8_t)((v % 10) << 4 | (v / 10 % 10));
+}
+
+size_t pdu_time_write(const struct sms_time *t, uint8_t *out)
+{
+	int off = t->utc_offset_min;
+	unsigned quarters = (unsigned)(off < 0 ? -off : off) / 15;
+
+	out[0] = swapped_bcd_write(t->year % 100);
+	out[1] = swapped_bcd_write(t->month);
+	out[2] = swapped_bcd_write(t->day);
+	out[3] = swapped_bcd_write(t->hour);
+	out[4] = swapped_bcd_write(t->minute);
+	out[5] = swapped_bcd_write(t->second);
+	/* 9.2.3.11: quarter hours, the sign in bit 3 of the tens nibble */
+	out[6] = (uint8_t)(swapped_bcd_write(quarters % 80) | (off < 0 ? 0x08 : 0));
+	return 7;
+}
+
 int sms_time_format(const struct sms_time *t, char *buf, size_t size)
 {
 	int off = t->utc_offset_min < 0 ? -t->utc_offset_min : t->utc_offset_min;
