@@ -27,7 +27,7 @@ DEMO_DEBS := $(BUILD_DEBS) mosquitto
 
 CODEC_SRC := $(sort $(wildcard src/codec/*.c))
 # every layer below the programs, lowest first; tests link the objects they use
-LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c))
+LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
