@@ -27,7 +27,8 @@ DEMO_DEBS := $(BUILD_DEBS) mosquitto
 
 CODEC_SRC := $(sort $(wildcard src/codec/*.c))
 # every layer below the programs, lowest first; tests link the objects they use
-LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c))
+LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c)) \
+	$(sort $(wildcard src/io/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
@@ -46,6 +47,7 @@ BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 CJSON_LIBS = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+SERIAL_LIBS = $(shell $(PKG_CONFIG) --libs libserialport 2>/dev/null || echo -lserialport)
 
 .PHONY: all test check valgrind fuzz bench install demo clean deps-build deps-test
 
@@ -73,7 +75,7 @@ $(BUILD)/modemsim: $(MODEMSIM_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(LIB) $(CJSON_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(LIB) $(SERIAL_LIBS) $(CJSON_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
