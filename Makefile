@@ -100,21 +100,26 @@ valgrind: deps-test
 
 # Each libFuzzer target runs FUZZ_SECONDS seconds from its seed corpus.
 FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CODEC_SRC)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CODEC_SRC) $(wildcard tests/fuzz/*.h src/codec/*.h include/parley/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(CODEC_SRC)
 
+VECTORS ?= $(firstword $(wildcard $(PARLEY_VECTORS) ../shared/vectors/real_pdus.tsv \
+	/work/shared/vectors/real_pdus.tsv))
+
 fuzz:
 	@tools/ensure-deps $(FUZZ_DEBS)
 	@$(MAKE) --no-print-directory $(FUZZERS)
+	@tools/fuzz-seeds "$(VECTORS)" $(BUILD)/fuzz/seeds-real
 	@set -e; for f in $(FUZZERS); do \
 		name=$$(basename $$f); corpus=tests/fuzz/corpus/$$name; \
 		mkdir -p $(BUILD)/fuzz/work-$$name; \
 		echo "== $$name ($(FUZZ_SECONDS) s)"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/work-$$name $$corpus 2>&1 \
-			| grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY)' ; \
+			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/work-$$name $$corpus \
+			$(BUILD)/fuzz/seeds-real 2>&1 \
+			| grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY)|invariant broken|runtime error|Test unit written' ; \
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done; echo "fuzz: all targets ran clean"
 

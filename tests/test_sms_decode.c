@@ -330,6 +330,36 @@ static void malformed(void **state)
 	assert_int_equal(sms_decode_hex(big, 0, &sms, NULL), -EBADMSG);
 }
 
+/* Inputs the fuzzers found, kept as regression tests. */
+static void fuzz_regressions(void **state)
+{
+	static char hex[2 * 260 + 1];
+	const char *why = NULL;
+	uint8_t buf[260];
+	(void)state;
+
+	/*
+	 * Compressed user data (DCS 0x20) counts octets, not septets
+	 * (9.2.3.16): UDL 8 with 7 octets is short, with 8 it is whole.
+	 */
+	assert_int_equal(sms_decode_hex("0100000000200800000000000000", 0, &sms, &why), -EBADMSG);
+	assert_string_equal(why, "user data runs past the end");
+	decode_ok("010000000020080000000000000000", 0);
+	assert_true(sms.dcs.compressed);
+	assert_int_equal(sms.ud_len, 8);
+	assert_int_equal(sms.text_len, 0);
+
+	/* a status report padded past any SMS: refused the same from octets and from hex */
+	memset(buf, 0xFF, sizeof(buf));
+	memcpy(buf, "\x06\x2A\x00\x91", 4);
+	memset(buf + 4, 0, 15);
+	hex_encode(buf, sizeof(buf), hex);
+	assert_int_equal(sms_decode(buf, sizeof(buf), 0, &sms, &why), -EBADMSG);
+	assert_string_equal(why, "PDU longer than any SMS");
+	assert_int_equal(sms_decode_hex(hex, 0, &sms, &why), -EBADMSG);
+	assert_string_equal(why, "PDU longer than any SMS");
+}
+
 /* ---- the shared corpus of real PDUs ---- */
 
 /* $PARLEY_VECTORS, else beside the checkout, else where this workplace keeps it. */
@@ -505,6 +535,7 @@ int main(void)
 		cmocka_unit_test(user_data_headers),
 		cmocka_unit_test(truncation_at_every_offset),
 		cmocka_unit_test(malformed),
+		cmocka_unit_test(fuzz_regressions),
 		cmocka_unit_test(real_pdus),
 	};
 	return cmocka_run_group_tests_name("sms_decode", tests, NULL, NULL);

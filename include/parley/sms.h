@@ -47,6 +47,8 @@ enum sms_status_class {
 #define SMS_ADDR_MAX 48 /* 20 digits and '+', or 11 septets of up to 3 UTF-8 bytes */
 #define SMS_UD_MAX 140
 #define SMS_TEXT_MAX 484 /* 160 septets of up to 3 UTF-8 bytes each, and a NUL */
+/* Longest input accepted: SMSC part, the longest TPDU, and padding modems add to stored reports */
+#define SMS_PDU_INPUT_MAX 204
 
 struct sms_address {
 	uint8_t toa;                 /* raw type-of-address octet */

@@ -131,6 +131,9 @@ static int user_data_read(const uint8_t *pdu, size_t len, size_t *pos, bool udhi
 	if (*pos >= len)
 		return pdu_fail(reason, "missing user data length");
 	sms->udl = pdu[(*pos)++];
+	/* 9.2.3.16: compressed user data is counted in octets, whatever the alphabet */
+	if (sms->dcs.compressed)
+		septets = false;
 	/*
 	 * DCS 0xF8-0xFB sets a reserved bit. A phone in Gammu's captures
 	 * (DCS 0xF9) stores UCS-2 text that way, with the UDL counting octets;
@@ -287,6 +290,8 @@ int sms_decode(const uint8_t *pdu, size_t len, unsigned flags, struct sms *out,
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	if (len > SMS_PDU_INPUT_MAX)
+		return pdu_fail(reason, "PDU longer than any SMS");
 	if (flags & SMS_DECODE_SMSC) {
 		if (pdu_address_read(pdu, len, &pos, true, &out->smsc, reason) < 0)
 			return -EBADMSG;
@@ -315,7 +320,7 @@ int sms_decode(const uint8_t *pdu, size_t len, unsigned flags, struct sms *out,
 
 int sms_decode_hex(const char *hex, unsigned flags, struct sms *out, const char **reason)
 {
-	uint8_t buf[SMS_UD_MAX + 64];
+	uint8_t buf[SMS_PDU_INPUT_MAX];
 	size_t n = strlen(hex);
 	int len;
 
