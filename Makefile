@@ -32,6 +32,8 @@ LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/mod
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
+SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
+.SECONDARY: $(SUPPORT_OBJ)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 
@@ -73,13 +75,13 @@ $(PARLEY): $(CLI_OBJ) $(LIB)
 $(BUILD)/modemsim: $(MODEMSIM_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MODEMSIM_OBJ) $(LIB) $(CJSON_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIB)
+$(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(LIB) $(SERIAL_LIBS) $(CJSON_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(SUPPORT_OBJ) $(LIB) $(SERIAL_LIBS) $(CJSON_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/bench/%: bench/%.c $(LIB)
+$(BUILD)/bench/%: bench/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 -o $@ $< $(LIB)
+	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) -O2 -o $@ $< $(SUPPORT_OBJ) $(LIB) $(SERIAL_LIBS) $(CJSON_LIBS)
 
 test: deps-test
 	@$(MAKE) --no-print-directory $(PARLEY) $(MODEMSIM) $(TESTS)
@@ -92,10 +94,11 @@ check: deps-test
 		LDFLAGS="-fsanitize=address,undefined"
 
 # The same tests under valgrind's memcheck: any error or leak fails them.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 valgrind: deps-test
 	@tools/ensure-deps valgrind
-	@$(MAKE) --no-print-directory $(PARLEY) $(TESTS)
-	@PARLEY=$(PARLEY) TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	@$(MAKE) --no-print-directory $(PARLEY) $(MODEMSIM) $(TESTS)
+	@PARLEY=$(PARLEY) MODEMSIM=$(MODEMSIM) TEST_WRAPPER="$(VALGRIND)" MODEMSIM_WRAPPER="$(VALGRIND)" \
 		tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
 
 # Each libFuzzer target runs FUZZ_SECONDS seconds from its seed corpus.
@@ -123,8 +126,8 @@ fuzz:
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done; echo "fuzz: all targets ran clean"
 
-bench: deps-build $(BENCHES)
-	@for b in $(BENCHES); do $$b; done
+bench: deps-build $(BENCHES) $(MODEMSIM)
+	@for b in $(BENCHES); do MODEMSIM=$(MODEMSIM) $$b || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/parley

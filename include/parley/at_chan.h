@@ -74,6 +74,13 @@ int at_chan_register_urc(struct at_chan *chan, const char *prefix, bool pdu_foll
  */
 int at_chan_send(struct at_chan *chan, const struct at_cmd *cmd, uint64_t now_ms);
 
+/*
+ * Queues raw bytes ahead of any command not yet written, such as the ESC
+ * that releases a modem still waiting for a PDU after the "> " prompt.
+ * Returns 0 or -ENOMEM.
+ */
+int at_chan_write_raw(struct at_chan *chan, const void *data, size_t len);
+
 /* Bytes read from the modem. */
 void at_chan_feed(struct at_chan *chan, const uint8_t *data, size_t len, uint64_t now_ms);
 

@@ -46,6 +46,7 @@ struct modem_profile {
 	const char *name;          /* "sim800", "sim7600", "ec25", "e3372", "ublox", "telit", "generic" */
 	const char *iccid_cmd;     /* "AT+CCID", "AT+QCCID", "AT^ICCID?" */
 	const char *iccid_prefix;  /* its answer's prefix, NULL when the answer is bare */
+	bool iccid_swapped;        /* digits come in swapped pairs, as stored on the SIM */
 	const char *storage;       /* "SM", "ME" or "MT" for +CPMS */
 	const char *cnmi;          /* new-message routing: +CMTI (stored) preferred */
 	const char *reset_cmd;     /* full reset; some sticks must not get AT+CFUN=1,1 */

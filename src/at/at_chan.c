@@ -350,6 +350,11 @@ int at_chan_send(struct at_chan *c, const struct at_cmd *cmd, uint64_t now_ms)
 	return 0;
 }
 
+int at_chan_write_raw(struct at_chan *c, const void *data, size_t len)
+{
+	return out_append(c, data, len);
+}
+
 void at_chan_feed(struct at_chan *c, const uint8_t *data, size_t len, uint64_t now_ms)
 {
 	c->now = now_ms;

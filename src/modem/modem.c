@@ -122,7 +122,14 @@ static void on_probe(struct modem *m, const struct at_response *r, long arg)
 
 static void probe_send(struct modem *m)
 {
+	/*
+	 * A modem left at the CMGS prompt (parley died, or the port closed,
+	 * mid-send) reads everything as PDU until ESC, which cancels the send.
+	 */
+	static const char esc = 0x1B;
+
 	m->timer_at = UINT64_MAX;
+	at_chan_write_raw(m->chan, &esc, 1);
 	if (modem_cmd(m, "AT", NULL, false, NULL, PROBE_TIMEOUT_MS, on_probe, 0) < 0)
 		m->timer_at = m->now + PROBE_RETRY_MS;
 }
@@ -260,6 +267,13 @@ static enum step_result got_iccid(struct modem *m, const struct at_response *r)
 	char *p;
 
 	copy_field(m->id.iccid, sizeof(m->id.iccid), r, prefix);
+	/* Huawei prints the ICCID as stored on the SIM, each digit pair swapped */
+	if (m->cfg.profile->iccid_swapped)
+		for (p = m->id.iccid; p[0] && p[1]; p += 2) {
+			char t = p[0];
+			p[0] = p[1];
+			p[1] = t;
+		}
 	/* ICCIDs may end in F padding; compare the digits */
 	for (p = m->id.iccid; *p && *p != 'F' && *p != 'f'; p++)
 		;

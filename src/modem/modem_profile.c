@@ -37,7 +37,7 @@ static const struct modem_profile profiles[] = {
 		 * HiLink-capable firmware into mass-storage mode; a radio
 		 * restart through CFUN=0/1 is the reset that comes back.
 		 */
-		.name = "e3372", .iccid_cmd = "AT^ICCID?", .iccid_prefix = "^ICCID:",
+		.name = "e3372", .iccid_cmd = "AT^ICCID?", .iccid_prefix = "^ICCID:", .iccid_swapped = true,
 		.storage = "SM", .cnmi = CNMI_STORED_REPORTS_STORED, .reset_cmd = "AT+CFUN=0",
 		.reboot_ms = 10000, .cmms = false, .creg_urc = true,
 	},

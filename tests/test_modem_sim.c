@@ -1,0 +1,221 @@
+/*
+ * The modem driver against tools/modemsim through a real pseudo-terminal:
+ * every profile from probe to ready, sending and receiving, status
+ * reports, calls, and the faults of real modems (CMS errors, silence,
+ * garbage, a full SIM, the device unplugged and back). Each test starts its
+ * own simulator and stops it. $MODEMSIM names the binary (build/modemsim).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support/sim_harness.h"
+
+#define STEP_TIMEOUT_MS 15000
+
+static const char *const profiles[] = { "sim800", "sim7600", "ec25", "e3372", "ublox", "telit", "generic" };
+
+/* Every profile: ready, identity, a two-part send, a message in and deleted. */
+static void every_profile(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+		static const char long_text[] =
+			"Your order 1042 has shipped and will arrive on Tuesday between 9 and 12. "
+			"Reply HELP for help or STOP to opt out. Thank you for shopping with us, "
+			"we hope to see you again soon!";
+		struct sim s;
+		struct link l;
+
+		assert_int_equal(sim_start(&s, profiles[i], NULL, NULL), 0);
+		assert_int_equal(link_start(&l, &s, profiles[i], NULL), 0);
+		assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+		assert_string_equal(modem_identity(l.m)->imei, "860000000000042");
+		assert_string_equal(modem_identity(l.m)->iccid, "8900101234567890127");
+
+		int n = link_send_text(&l, "+447700900123", long_text, false, 77);
+		assert_int_equal(n, 2);
+		assert_true(link_pump(&l, link_got_sent, n, STEP_TIMEOUT_MS));
+		assert_int_equal(l.sent_ok, 2);
+		cJSON *sent = sim_ctl(&s, "{\"cmd\":\"sent\"}");
+		char *dump = cJSON_PrintUnformatted(sent);
+		assert_non_null(strstr(dump, "Thank you for shopping"));
+		free(dump);
+		cJSON_Delete(sent);
+
+		assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"Yes, Tuesday is fine \xF0\x9F\x91\x8D\"}"), 0);
+		assert_true(link_pump(&l, link_got_inbound, 1, STEP_TIMEOUT_MS));
+		assert_string_equal(l.last_text, "Yes, Tuesday is fine \xF0\x9F\x91\x8D");
+		/* committed, so deleted: the SIM is empty again */
+		link_pump(&l, link_got_inbound, 99, 500);
+		cJSON *stored = sim_ctl(&s, "{\"cmd\":\"stored\"}");
+		dump = cJSON_PrintUnformatted(stored);
+		if (strstr(dump, "Tuesday is fine"))
+			fail_msg("%s: message still stored after commit: %s", profiles[i], dump);
+		free(dump);
+		cJSON_Delete(stored);
+
+		link_stop(&l);
+		sim_stop(&s);
+	}
+}
+
+/* Not committed: the message stays on the SIM and comes again at the next sweep. */
+static void uncommitted_stays(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "sim800", NULL, NULL), 0);
+	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	l.inbound_commit = -1;
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"keep me\"}"), 0);
+	link_pump(&l, link_got_inbound, 99, 2000);
+	assert_int_equal(l.inbound, 0);
+	l.inbound_commit = 0;
+	assert_true(link_pump(&l, link_got_inbound, 1, STEP_TIMEOUT_MS)); /* the sweep finds it */
+	assert_string_equal(l.last_text, "keep me");
+	link_stop(&l);
+	sim_stop(&s);
+}
+
+static void errors_classified(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "sim800", NULL, NULL), 0);
+	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"cms_error\",\"code\":332}"), 0);
+	assert_true(link_send_text(&l, "+447700900123", "one", false, 1) > 0);
+	assert_true(link_pump(&l, link_got_sent, 1, STEP_TIMEOUT_MS));
+	assert_int_equal(l.sent_fail, 1);
+	assert_int_equal(l.last_class, AT_ERROR_TEMPORARY);
+
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"cms_error\",\"code\":21}"), 0);
+	assert_true(link_send_text(&l, "+447700900123", "two", false, 2) > 0);
+	assert_true(link_pump(&l, link_got_sent, 2, STEP_TIMEOUT_MS));
+	assert_int_equal(l.sent_fail, 2);
+	assert_int_equal(l.last_class, AT_ERROR_PERMANENT);
+
+	/* garbage on the line does not derail the next send */
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"garbage\",\"count\":64}"), 0);
+	assert_true(link_send_text(&l, "+447700900123", "three", false, 3) > 0);
+	assert_true(link_pump(&l, link_got_sent, 3, STEP_TIMEOUT_MS));
+	assert_int_equal(l.sent_ok, 1);
+	link_stop(&l);
+	sim_stop(&s);
+}
+
+/* Silence after the PDU: maybe sent, recovery, ready again, and sending works. */
+static void silence_recovers(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "ec25", NULL, NULL), 0);
+	assert_int_equal(link_start(&l, &s, "ec25", NULL), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"no_answer\",\"count\":1}"), 0);
+	assert_true(link_send_text(&l, "+447700900123", "into the void", false, 4) > 0);
+	assert_true(link_pump(&l, link_got_sent, 1, STEP_TIMEOUT_MS));
+	assert_int_equal(l.sent_fail, 1);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	assert_true(link_send_text(&l, "+447700900123", "after recovery", false, 5) > 0);
+	assert_true(link_pump(&l, link_got_sent, 2, STEP_TIMEOUT_MS));
+	assert_int_equal(l.sent_ok, 1);
+	link_stop(&l);
+	sim_stop(&s);
+}
+
+/* The device vanishes (USB unplug) and comes back at the same link. */
+static void unplug_and_back(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "sim7600", NULL, NULL), 0);
+	assert_int_equal(link_start(&l, &s, "sim7600", NULL), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"unplug\"}"), 0);
+	assert_true(link_pump(&l, link_is_state, MODEM_STATE_CLOSED, STEP_TIMEOUT_MS));
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"replug\"}"), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"still there?\"}"), 0);
+	assert_true(link_pump(&l, link_got_inbound, 1, STEP_TIMEOUT_MS));
+	link_stop(&l);
+	sim_stop(&s);
+}
+
+/* A full SIM holds new messages back; reading and deleting lets them in, none lost. */
+static void full_sim_loses_nothing(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "sim800", "--storage-size", "5"), 0);
+	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	l.inbound_commit = -1; /* the owner is slow: nothing gets deleted */
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"storage_full\"}"), 0);
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"waiting outside\"}"), 0);
+	link_pump(&l, link_got_inbound, 99, 1000);
+	l.inbound_commit = 0;
+	/* five old messages, then the one that waited */
+	assert_true(link_pump(&l, link_got_inbound, 6, STEP_TIMEOUT_MS));
+	assert_string_equal(l.last_text, "waiting outside");
+	link_stop(&l);
+	sim_stop(&s);
+}
+
+static void pin_reports_and_calls(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "telit", "--pin", "4321"), 0);
+	assert_int_equal(link_start(&l, &s, "telit", "4321"), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+
+	assert_true(link_send_text(&l, "+447700900123", "report back", true, 6) > 0);
+	assert_true(link_pump(&l, link_got_sent, 1, STEP_TIMEOUT_MS));
+	assert_true(link_pump(&l, link_got_reports, 1, STEP_TIMEOUT_MS));
+	assert_int_equal(l.report_mr, l.last_mr);
+
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"ring\",\"number\":\"+447700900555\"}"), 0);
+	assert_true(link_pump(&l, link_got_calls, 1, STEP_TIMEOUT_MS));
+	assert_string_equal(l.last_call, "+447700900555");
+	link_stop(&l);
+	sim_stop(&s);
+}
+
+static int stop_leftovers(void **state)
+{
+	(void)state;
+	sim_stop_all();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(every_profile, stop_leftovers),
+		cmocka_unit_test_teardown(uncommitted_stays, stop_leftovers),
+		cmocka_unit_test_teardown(errors_classified, stop_leftovers),
+		cmocka_unit_test_teardown(silence_recovers, stop_leftovers),
+		cmocka_unit_test_teardown(unplug_and_back, stop_leftovers),
+		cmocka_unit_test_teardown(full_sim_loses_nothing, stop_leftovers),
+		cmocka_unit_test_teardown(pin_reports_and_calls, stop_leftovers),
+	};
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests_name("modem_sim", tests, NULL, NULL);
+}
