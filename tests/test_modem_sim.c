@@ -137,6 +137,43 @@ static void silence_recovers(void **state)
 	sim_stop(&s);
 }
 
+/* Answers cut in two, a lost final result, a URC inside a listing. */
+static void line_faults(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "sim800", NULL, NULL), 0);
+	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+
+	/* the +CMGS answer arrives in two reads 300 ms apart: assembled, not misread */
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"split\",\"delay_ms\":300}"), 0);
+	assert_true(link_send_text(&l, "+447700900123", "split answer", false, 1) > 0);
+	assert_true(link_pump(&l, link_got_sent, 1, STEP_TIMEOUT_MS));
+	assert_int_equal(l.sent_ok, 1);
+
+	/* two messages wait on the SIM; the listing carries a RING between them */
+	l.inbound_commit = -1;
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"first\"}"), 0);
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900124\",\"text\":\"second\"}"), 0);
+	link_pump(&l, link_never, 0, 500);
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"interleave\",\"after\":2}"), 0);
+	l.inbound_commit = 0;
+	assert_true(link_pump(&l, link_got_inbound, 2, STEP_TIMEOUT_MS));
+
+	/* the OK after +CMGS is lost: maybe sent, and the driver recovers */
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"drop_line\",\"line\":-1}"), 0);
+	assert_true(link_send_text(&l, "+447700900123", "lost ok", false, 2) > 0);
+	assert_true(link_pump(&l, link_got_sent, 2, STEP_TIMEOUT_MS));
+	assert_int_equal(l.sent_fail, 1);
+	assert_true(l.last_maybe_sent);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	link_stop(&l);
+	sim_stop(&s);
+}
+
 /* The device vanishes (USB unplug) and comes back at the same link. */
 static void unplug_and_back(void **state)
 {
@@ -212,6 +249,7 @@ int main(void)
 		cmocka_unit_test_teardown(uncommitted_stays, stop_leftovers),
 		cmocka_unit_test_teardown(errors_classified, stop_leftovers),
 		cmocka_unit_test_teardown(silence_recovers, stop_leftovers),
+		cmocka_unit_test_teardown(line_faults, stop_leftovers),
 		cmocka_unit_test_teardown(unplug_and_back, stop_leftovers),
 		cmocka_unit_test_teardown(full_sim_loses_nothing, stop_leftovers),
 		cmocka_unit_test_teardown(pin_reports_and_calls, stop_leftovers),
