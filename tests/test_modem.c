@@ -171,6 +171,13 @@ static struct harness *ready_modem(void)
 	expect(h, "AT+CPIN?", "\r\n+CPIN: READY\r\n" OK);
 	init_after_pin(h, OK);
 	assert_int_equal(modem_state(h->m), MODEM_STATE_READY);
+	/* signal and operator right away */
+	advance(h, 0);
+	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
+	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
+	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	assert_int_equal(modem_health(h->m)->rssi, 21);
+	assert_string_equal(modem_health(h->m)->operator_name, "EE");
 	return h;
 }
 

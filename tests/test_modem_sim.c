@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parley/serial_port.h"
 #include "support/sim_harness.h"
 
 #define STEP_TIMEOUT_MS 15000
@@ -174,6 +175,34 @@ static void line_faults(void **state)
 	sim_stop(&s);
 }
 
+/* Another process holds the port (ModemManager, a terminal): said clearly, retried. */
+static void port_held_elsewhere(void **state)
+{
+	struct sim s;
+	struct serial_port *other;
+	struct modem_config cfg = { .profile = modem_profile_find("generic") };
+	struct modem_events none = { 0 };
+	char err[256];
+	(void)state;
+	assert_int_equal(sim_start(&s, "generic", NULL, NULL), 0);
+	assert_int_equal(serial_port_open(s.link, 115200, &other, err, sizeof(err)), 0);
+	struct modem *m = modem_new(&cfg, &none, NULL);
+	struct modem_link *ml = modem_link_new(m, s.link, 115200);
+	modem_link_tick(ml, now_ms());
+	assert_int_equal(modem_link_fd(ml), -1);
+	assert_non_null(strstr(modem_link_error(ml), "in use by another process"));
+	assert_non_null(strstr(modem_link_error(ml), "ModemManager"));
+	/* let go: the next attempt after the backoff opens it */
+	serial_port_close(other);
+	uint64_t t = now_ms() + MODEM_LINK_BACKOFF_MIN_MS;
+	modem_link_tick(ml, t);
+	assert_true(modem_link_fd(ml) >= 0);
+	assert_int_equal(modem_state(m), MODEM_STATE_PROBE);
+	modem_link_free(ml);
+	modem_free(m);
+	sim_stop(&s);
+}
+
 /* The device vanishes (USB unplug) and comes back at the same link. */
 static void unplug_and_back(void **state)
 {
@@ -250,6 +279,7 @@ int main(void)
 		cmocka_unit_test_teardown(errors_classified, stop_leftovers),
 		cmocka_unit_test_teardown(silence_recovers, stop_leftovers),
 		cmocka_unit_test_teardown(line_faults, stop_leftovers),
+		cmocka_unit_test_teardown(port_held_elsewhere, stop_leftovers),
 		cmocka_unit_test_teardown(unplug_and_back, stop_leftovers),
 		cmocka_unit_test_teardown(full_sim_loses_nothing, stop_leftovers),
 		cmocka_unit_test_teardown(pin_reports_and_calls, stop_leftovers),

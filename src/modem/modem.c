@@ -422,7 +422,8 @@ static bool registered(int stat)
 static void became_registered(struct modem *m)
 {
 	m->timer_at = UINT64_MAX;
-	m->next_poll_at = m->now + m->cfg.poll_interval_ms;
+	/* signal and operator are wanted at once, not a poll interval later */
+	m->next_poll_at = m->now;
 	modem_set_state(m, MODEM_STATE_READY, "registered");
 	/* messages that arrived while parley was away are on the SIM */
 	modem_sms_sweep(m);

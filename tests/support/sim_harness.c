@@ -242,7 +242,6 @@ static const struct modem_events events = {
 
 int link_start(struct link *l, struct sim *s, const char *profile, const char *pin)
 {
-	char err[256];
 	struct modem_config cfg = {
 		.profile = modem_profile_find(profile), .pin = pin, .hangup_calls = true,
 		.expected_imei = "860000000000042", .sweep_interval_ms = 1500,
@@ -251,66 +250,39 @@ int link_start(struct link *l, struct sim *s, const char *profile, const char *p
 	memset(l, 0, sizeof(*l));
 	if (!cfg.profile)
 		return harness_fail("no profile %s", profile);
-	l->path = s->link;
 	l->m = modem_new(&cfg, &events, l);
 	if (!l->m)
 		return harness_fail("modem_new failed");
-	if (serial_port_open(l->path, 115200, &l->port, err, sizeof(err)) < 0)
-		return harness_fail("open %s: %s", l->path, err);
-	modem_port_opened(l->m, now_ms());
+	l->ml = modem_link_new(l->m, s->link, 115200);
+	if (!l->ml)
+		return harness_fail("modem_link_new failed");
+	modem_link_tick(l->ml, now_ms());
+	if (modem_link_fd(l->ml) < 0)
+		return harness_fail("%s", modem_link_error(l->ml));
 	return 0;
 }
 
 void link_stop(struct link *l)
 {
+	modem_link_free(l->ml);
 	modem_free(l->m);
-	serial_port_close(l->port);
 }
 
-/* Runs the loop until done(l) or the time is up; false on timeout. */
 bool link_pump(struct link *l, bool (*done)(struct link *l, long arg), long arg, int ms)
 {
 	uint64_t end = now_ms() + (uint64_t)ms;
-	uint8_t buf[4096];
 
 	while (!done(l, arg)) {
-		uint64_t now = now_ms(), deadline = modem_deadline(l->m);
-		const uint8_t *out;
-		size_t n;
+		uint64_t now = now_ms(), deadline = modem_link_deadline(l->ml);
+		struct pollfd p = { .fd = modem_link_fd(l->ml), .events = modem_link_events(l->ml) };
+		int wait;
 
 		if (now >= end)
 			return false;
-		if (!l->port) {
-			/* unplugged: the owner retries the path, as the daemon will */
-			char err[256];
-			if (serial_port_open(l->path, 115200, &l->port, err, sizeof(err)) == 0)
-				modem_port_opened(l->m, now);
-			else
-				usleep(50000);
-			continue;
-		}
-		n = modem_output(l->m, &out);
-		if (n) {
-			ssize_t w = serial_port_write(l->port, out, n);
-			if (w > 0)
-				modem_output_done(l->m, (size_t)w);
-		}
-		struct pollfd p = { .fd = serial_port_fd(l->port), .events = POLLIN };
-		if (modem_output(l->m, &out))
-			p.events |= POLLOUT;
-		int wait = deadline <= now ? 0 : deadline - now > 50 ? 50 : (int)(deadline - now);
-		if (poll(&p, 1, wait) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
-			ssize_t r = serial_port_read(l->port, buf, sizeof(buf));
-			if (r > 0) {
-				modem_feed(l->m, buf, (size_t)r, now_ms());
-			} else if (r < 0) {
-				modem_port_lost(l->m, now_ms());
-				serial_port_close(l->port);
-				l->port = NULL;
-				continue;
-			}
-		}
-		modem_tick(l->m, now_ms());
+		wait = deadline <= now ? 0 : deadline - now > 50 ? 50 : (int)(deadline - now);
+		if (poll(&p, p.fd >= 0 ? 1 : 0, wait) > 0)
+			modem_link_handle(l->ml, p.revents, now_ms());
+		modem_link_tick(l->ml, now_ms());
 	}
 	return true;
 }

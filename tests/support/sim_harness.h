@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "parley/modem.h"
-#include "parley/serial_port.h"
+#include "parley/modem_link.h"
 
 struct sim {
 	pid_t pid;
@@ -18,9 +18,8 @@ struct sim {
 
 /* A driver on the simulator's port, and what its events said so far. */
 struct link {
-	struct serial_port *port;
+	struct modem_link *ml;
 	struct modem *m;
-	const char *path;
 	int inbound_commit;         /* what the inbound callback returns */
 	int inbound, reports, calls, sent_ok, sent_fail;
 	int last_class, last_mr, report_mr;
