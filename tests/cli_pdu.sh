@@ -5,20 +5,7 @@
 # Prints "ok - ..." / "not ok - ..." per check (tests/run-tests counts them).
 set -u
 PARLEY=${PARLEY:-build/parley}
-failed=0
-
-pass() { echo "ok - $1"; }
-fail() { echo "not ok - $1"; failed=$((failed + 1)); }
-
-# check DESCRIPTION COMMAND...: passes when the command succeeds.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-
-# has HAYSTACK NEEDLE: the needle appears verbatim.
-has() { [[ $1 == *"$2"* ]]; }
+. "$(dirname "$0")/lib.bash"
 
 # run ARGS...: sets $out, $err and $rc for one parley run.
 run() {

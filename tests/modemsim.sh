@@ -12,20 +12,7 @@ set -u
 shopt -s extglob
 MODEMSIM=${MODEMSIM:-build/modemsim}
 PARLEY=${PARLEY:-build/parley}
-failed=0
-
-pass() { echo "ok - $1"; }
-fail() { echo "not ok - $1"; failed=$((failed + 1)); }
-
-# check DESCRIPTION COMMAND...: passes when the command succeeds.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-
-# has HAYSTACK NEEDLE: the needle appears verbatim.
-has() { [[ $1 == *"$2"* ]]; }
+. "$(dirname "$0")/lib.bash"
 
 if [ ! -x "$MODEMSIM" ] || [ ! -x "$PARLEY" ]; then
 	fail "modemsim at $MODEMSIM and parley at $PARLEY"

@@ -20,6 +20,21 @@
 
 #define STEP_TIMEOUT_MS 15000
 
+/* A simulator, and a driver on it that has reached ready. */
+static void up(struct sim *s, struct link *l, const char *profile, const char *x1,
+	       const char *x2, const char *pin)
+{
+	assert_int_equal(sim_start(s, profile, x1, x2), 0);
+	assert_int_equal(link_start(l, s, profile, pin), 0);
+	assert_true(link_wait_ready(l, STEP_TIMEOUT_MS));
+}
+
+static void down(struct sim *s, struct link *l)
+{
+	link_stop(l);
+	sim_stop(s);
+}
+
 static const char *const profiles[] = { "sim800", "sim7600", "ec25", "e3372", "ublox", "telit", "generic" };
 
 /* Every profile: ready, identity, a two-part send, a message in and deleted. */
@@ -34,9 +49,7 @@ static void every_profile(void **state)
 		struct sim s;
 		struct link l;
 
-		assert_int_equal(sim_start(&s, profiles[i], NULL, NULL), 0);
-		assert_int_equal(link_start(&l, &s, profiles[i], NULL), 0);
-		assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+		up(&s, &l, profiles[i], NULL, NULL, NULL);
 		assert_string_equal(modem_identity(l.m)->imei, "860000000000042");
 		assert_string_equal(modem_identity(l.m)->iccid, "8900101234567890127");
 
@@ -62,8 +75,7 @@ static void every_profile(void **state)
 		free(dump);
 		cJSON_Delete(stored);
 
-		link_stop(&l);
-		sim_stop(&s);
+		down(&s, &l);
 	}
 }
 
@@ -73,9 +85,7 @@ static void uncommitted_stays(void **state)
 	struct sim s;
 	struct link l;
 	(void)state;
-	assert_int_equal(sim_start(&s, "sim800", NULL, NULL), 0);
-	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
-	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	up(&s, &l, "sim800", NULL, NULL, NULL);
 	l.inbound_commit = -1;
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"keep me\"}"), 0);
 	link_pump(&l, link_got_inbound, 99, 2000);
@@ -83,8 +93,7 @@ static void uncommitted_stays(void **state)
 	l.inbound_commit = 0;
 	assert_true(link_pump(&l, link_got_inbound, 1, STEP_TIMEOUT_MS)); /* the sweep finds it */
 	assert_string_equal(l.last_text, "keep me");
-	link_stop(&l);
-	sim_stop(&s);
+	down(&s, &l);
 }
 
 static void errors_classified(void **state)
@@ -92,9 +101,7 @@ static void errors_classified(void **state)
 	struct sim s;
 	struct link l;
 	(void)state;
-	assert_int_equal(sim_start(&s, "sim800", NULL, NULL), 0);
-	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
-	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	up(&s, &l, "sim800", NULL, NULL, NULL);
 
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"cms_error\",\"code\":332}"), 0);
 	assert_true(link_send_text(&l, "+447700900123", "one", false, 1) > 0);
@@ -113,8 +120,7 @@ static void errors_classified(void **state)
 	assert_true(link_send_text(&l, "+447700900123", "three", false, 3) > 0);
 	assert_true(link_pump(&l, link_got_sent, 3, STEP_TIMEOUT_MS));
 	assert_int_equal(l.sent_ok, 1);
-	link_stop(&l);
-	sim_stop(&s);
+	down(&s, &l);
 }
 
 /* Silence after the PDU: maybe sent, recovery, ready again, and sending works. */
@@ -123,9 +129,7 @@ static void silence_recovers(void **state)
 	struct sim s;
 	struct link l;
 	(void)state;
-	assert_int_equal(sim_start(&s, "ec25", NULL, NULL), 0);
-	assert_int_equal(link_start(&l, &s, "ec25", NULL), 0);
-	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	up(&s, &l, "ec25", NULL, NULL, NULL);
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"no_answer\",\"count\":1}"), 0);
 	assert_true(link_send_text(&l, "+447700900123", "into the void", false, 4) > 0);
 	assert_true(link_pump(&l, link_got_sent, 1, STEP_TIMEOUT_MS));
@@ -134,8 +138,7 @@ static void silence_recovers(void **state)
 	assert_true(link_send_text(&l, "+447700900123", "after recovery", false, 5) > 0);
 	assert_true(link_pump(&l, link_got_sent, 2, STEP_TIMEOUT_MS));
 	assert_int_equal(l.sent_ok, 1);
-	link_stop(&l);
-	sim_stop(&s);
+	down(&s, &l);
 }
 
 /* Answers cut in two, a lost final result, a URC inside a listing. */
@@ -144,9 +147,7 @@ static void line_faults(void **state)
 	struct sim s;
 	struct link l;
 	(void)state;
-	assert_int_equal(sim_start(&s, "sim800", NULL, NULL), 0);
-	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
-	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	up(&s, &l, "sim800", NULL, NULL, NULL);
 
 	/* the +CMGS answer arrives in two reads 300 ms apart: assembled, not misread */
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"split\",\"delay_ms\":300}"), 0);
@@ -171,8 +172,7 @@ static void line_faults(void **state)
 	assert_int_equal(l.sent_fail, 1);
 	assert_true(l.last_maybe_sent);
 	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
-	link_stop(&l);
-	sim_stop(&s);
+	down(&s, &l);
 }
 
 /* Another process holds the port (ModemManager, a terminal): said clearly, retried. */
@@ -209,17 +209,14 @@ static void unplug_and_back(void **state)
 	struct sim s;
 	struct link l;
 	(void)state;
-	assert_int_equal(sim_start(&s, "sim7600", NULL, NULL), 0);
-	assert_int_equal(link_start(&l, &s, "sim7600", NULL), 0);
-	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	up(&s, &l, "sim7600", NULL, NULL, NULL);
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"unplug\"}"), 0);
 	assert_true(link_pump(&l, link_is_state, MODEM_STATE_CLOSED, STEP_TIMEOUT_MS));
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"replug\"}"), 0);
 	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"still there?\"}"), 0);
 	assert_true(link_pump(&l, link_got_inbound, 1, STEP_TIMEOUT_MS));
-	link_stop(&l);
-	sim_stop(&s);
+	down(&s, &l);
 }
 
 /* A full SIM holds new messages back; reading and deleting lets them in, none lost. */
@@ -228,9 +225,7 @@ static void full_sim_loses_nothing(void **state)
 	struct sim s;
 	struct link l;
 	(void)state;
-	assert_int_equal(sim_start(&s, "sim800", "--storage-size", "5"), 0);
-	assert_int_equal(link_start(&l, &s, "sim800", NULL), 0);
-	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	up(&s, &l, "sim800", "--storage-size", "5", NULL);
 	l.inbound_commit = -1; /* the owner is slow: nothing gets deleted */
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"storage_full\"}"), 0);
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"waiting outside\"}"), 0);
@@ -239,8 +234,7 @@ static void full_sim_loses_nothing(void **state)
 	/* five old messages, then the one that waited */
 	assert_true(link_pump(&l, link_got_inbound, 6, STEP_TIMEOUT_MS));
 	assert_string_equal(l.last_text, "waiting outside");
-	link_stop(&l);
-	sim_stop(&s);
+	down(&s, &l);
 }
 
 static void pin_reports_and_calls(void **state)
@@ -248,9 +242,7 @@ static void pin_reports_and_calls(void **state)
 	struct sim s;
 	struct link l;
 	(void)state;
-	assert_int_equal(sim_start(&s, "telit", "--pin", "4321"), 0);
-	assert_int_equal(link_start(&l, &s, "telit", "4321"), 0);
-	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	up(&s, &l, "telit", "--pin", "4321", "4321");
 
 	assert_true(link_send_text(&l, "+447700900123", "report back", true, 6) > 0);
 	assert_true(link_pump(&l, link_got_sent, 1, STEP_TIMEOUT_MS));
@@ -260,8 +252,7 @@ static void pin_reports_and_calls(void **state)
 	assert_int_equal(sim_do(&s, "{\"cmd\":\"ring\",\"number\":\"+447700900555\"}"), 0);
 	assert_true(link_pump(&l, link_got_calls, 1, STEP_TIMEOUT_MS));
 	assert_string_equal(l.last_call, "+447700900555");
-	link_stop(&l);
-	sim_stop(&s);
+	down(&s, &l);
 }
 
 static int stop_leftovers(void **state)

@@ -29,16 +29,9 @@ int sms_deliver_encode(const char *text, size_t len, const struct sms_deliver_op
 	uint8_t *p;
 	int r;
 
-	r = sms_plan_text(text, len, &planning, &plan, reason);
+	r = sms_segments_plan(text, len, &planning, max, &plan, plan_out, reason);
 	if (r < 0)
 		return r;
-	if (plan_out)
-		*plan_out = plan;
-	if (plan.segments > max) {
-		if (reason)
-			*reason = "more segments than the caller has room for";
-		return -EMSGSIZE;
-	}
 	if ((r = pdu_head_smsc(&head, opts->smsc, reason)) < 0)
 		return r;
 	p = head.bytes + head.len;

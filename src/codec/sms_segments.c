@@ -5,6 +5,7 @@
  * 7-bit text packed after the header's fill bits, and never an escape
  * sequence or a surrogate pair cut in two.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "parley/gsm7.h"
@@ -30,6 +31,24 @@ int pdu_head_smsc(struct pdu_head *h, const char *smsc, const char **reason)
 	}
 	h->len = h->smsc_len;
 	h->mr_offset = -1;
+	return 0;
+}
+
+int sms_segments_plan(const char *text, size_t len, const struct sms_submit_opts *planning,
+		      size_t max, struct sms_plan *plan, struct sms_plan *plan_out,
+		      const char **reason)
+{
+	int r = sms_plan_text(text, len, planning, plan, reason);
+
+	if (r < 0)
+		return r;
+	if (plan_out)
+		*plan_out = *plan;
+	if (plan->segments > max) {
+		if (reason)
+			*reason = "more segments than the caller has room for";
+		return -EMSGSIZE;
+	}
 	return 0;
 }
 

@@ -26,6 +26,15 @@ struct pdu_head {
 /* Starts a head with the SMSC part; -EINVAL with *reason for a bad SMSC. */
 int pdu_head_smsc(struct pdu_head *h, const char *smsc, const char **reason);
 
+/*
+ * Plans text with the planning options and checks that max PDUs hold it;
+ * copies the plan to plan_out when not NULL. Returns 0 or sms_plan_text's
+ * errors, or -EMSGSIZE when more than max segments are needed.
+ */
+int sms_segments_plan(const char *text, size_t len, const struct sms_submit_opts *planning,
+		      size_t max, struct sms_plan *plan, struct sms_plan *plan_out,
+		      const char **reason);
+
 /* The DCS octet for a plan (23.038 4, general data coding group). */
 uint8_t sms_segments_dcs(const struct sms_plan *plan, bool flash);
 

@@ -59,16 +59,9 @@ int sms_submit_encode(const char *text, size_t len, const struct sms_submit_opts
 	struct pdu_head head;
 	int r;
 
-	r = sms_plan_text(text, len, opts, &plan, reason);
+	r = sms_segments_plan(text, len, opts, max, &plan, plan_out, reason);
 	if (r < 0)
 		return r;
-	if (plan_out)
-		*plan_out = plan;
-	if (plan.segments > max) {
-		if (reason)
-			*reason = "more segments than the caller has room for";
-		return -EMSGSIZE;
-	}
 	r = head_build(opts, &plan, &head, reason);
 	if (r < 0)
 		return r;
