@@ -1,0 +1,591 @@
+/*
+ * The configuration loader: a full file, the defaults, every kind of error
+ * with its exact message and line, files that cannot be read, @include, and
+ * every ready configuration under boards/.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "parley/config.h"
+
+#define NOBODY_ID 65534
+
+static const char full_text[] =
+	"# everything set\n"
+	"store = \"/srv/parley/db.sqlite\";\n"
+	"control_socket = \"/run/parley/ctl.sock\";\n"
+	"log_level = \"debug\";\n"
+	"metrics = { file = \"/var/lib/node_exporter/parley.prom\"; interval = 15; };\n"
+	"queue = {\n"
+	"  retries = 7;\n"
+	"  retry_base = 60L;\n"
+	"  unknown = \"retry\";\n"
+	"  reassembly_timeout = 7200;\n"
+	"  retention_days = 90;\n"
+	"  report_window = 86400;\n"
+	"};\n"
+	"modems = (\n"
+	"  { name = \"hat\"; device = \"/dev/serial0\"; baud = 115200; profile = \"SIM7600\";\n"
+	"    line = \"+447700900001\"; pin = \"1234\"; rate_per_minute = 20; daily_cap = 500;\n"
+	"    imei = \"356938035643809\"; iccid = \"8944110068012345678\"; hangup_calls = false; },\n"
+	"  { name = \"usb-2\"; device = \"/dev/ttyUSB2\"; line = \"+15005550006\"; }\n"
+	");\n";
+
+/* Loads text named "t.conf"; returns what conf_load_string returns. */
+static int load(const char *text, struct conf *c, char *err, size_t err_size)
+{
+	return conf_load_string(text, "t.conf", c, err, err_size);
+}
+
+static void full_config(void **state)
+{
+	struct conf c;
+	char err[256] = "x";
+
+	(void)state;
+	assert_int_equal(load(full_text, &c, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c.store, "/srv/parley/db.sqlite");
+	assert_string_equal(c.control_socket, "/run/parley/ctl.sock");
+	assert_int_equal(c.log_level, CONF_LOG_DEBUG);
+	assert_string_equal(c.metrics_file, "/var/lib/node_exporter/parley.prom");
+	assert_int_equal(c.metrics_interval, 15);
+	assert_int_equal(c.retries, 7);
+	assert_int_equal(c.retry_base, 60);
+	assert_true(c.unknown_requeue);
+	assert_int_equal(c.reassembly_timeout, 7200);
+	assert_int_equal(c.retention_days, 90);
+	assert_int_equal(c.report_window, 86400);
+	assert_int_equal(c.nmodems, 2);
+
+	assert_string_equal(c.modems[0].name, "hat");
+	assert_string_equal(c.modems[0].device, "/dev/serial0");
+	assert_int_equal(c.modems[0].baud, 115200);
+	/* the profile's own spelling, whatever the file's */
+	assert_string_equal(c.modems[0].profile, "sim7600");
+	assert_string_equal(c.modems[0].line, "+447700900001");
+	assert_string_equal(c.modems[0].pin, "1234");
+	assert_string_equal(c.modems[0].imei, "356938035643809");
+	assert_string_equal(c.modems[0].iccid, "8944110068012345678");
+	assert_int_equal(c.modems[0].rate_per_minute, 20);
+	assert_int_equal(c.modems[0].daily_cap, 500);
+	assert_false(c.modems[0].hangup_calls);
+
+	/* a modem with only what it must have */
+	assert_string_equal(c.modems[1].name, "usb-2");
+	assert_string_equal(c.modems[1].device, "/dev/ttyUSB2");
+	assert_string_equal(c.modems[1].line, "+15005550006");
+	assert_int_equal(c.modems[1].baud, 115200);
+	assert_string_equal(c.modems[1].profile, "generic");
+	assert_string_equal(c.modems[1].pin, "");
+	assert_string_equal(c.modems[1].imei, "");
+	assert_string_equal(c.modems[1].iccid, "");
+	assert_int_equal(c.modems[1].rate_per_minute, 10);
+	assert_int_equal(c.modems[1].daily_cap, 0);
+	assert_true(c.modems[1].hangup_calls);
+}
+
+static void check_defaults(const struct conf *c)
+{
+	assert_string_equal(c->store, "/var/lib/parley/parley.db");
+	assert_string_equal(c->control_socket, "/run/parley/parley.sock");
+	assert_int_equal(c->log_level, CONF_LOG_INFO);
+	assert_string_equal(c->metrics_file, "");
+	assert_int_equal(c->metrics_interval, 30);
+	assert_int_equal(c->retries, 5);
+	assert_int_equal(c->retry_base, 30);
+	assert_false(c->unknown_requeue);
+	assert_int_equal(c->reassembly_timeout, 3600);
+	assert_int_equal(c->retention_days, 0);
+	assert_int_equal(c->report_window, 259200);
+	assert_int_equal(c->nmodems, 0);
+}
+
+static void defaults(void **state)
+{
+	struct conf c;
+	char err[256];
+
+	(void)state;
+	memset(&c, 0x5a, sizeof(c));
+	conf_defaults(&c);
+	check_defaults(&c);
+
+	/* an empty file, and one with empty sections, mean the defaults and no modems */
+	memset(&c, 0x5a, sizeof(c));
+	assert_int_equal(load("", &c, err, sizeof(err)), 0);
+	check_defaults(&c);
+	memset(&c, 0x5a, sizeof(c));
+	assert_int_equal(load("# nothing yet\nqueue = {};\nmetrics = {};\nmodems = ();\n", &c, err,
+			      sizeof(err)), 0);
+	check_defaults(&c);
+
+	/* the daemon's own choices for a nameless modem: its place in the list */
+	assert_int_equal(load("modems = ({ device = \"/dev/ttyACM0\"; line = \"+4915112345678\"; });",
+			      &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nmodems, 1);
+	assert_string_equal(c.modems[0].name, "modem0");
+	assert_string_equal(c.modems[0].profile, "generic");
+	assert_int_equal(c.modems[0].baud, 115200);
+}
+
+static void values_at_the_limits(void **state)
+{
+	struct conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load("queue = { retries = 0; retry_base = 3600; reassembly_timeout = 60;\n"
+			      "  retention_days = 36500; report_window = 2592000; };\n"
+			      "metrics = { file = \"\"; interval = 3600; };\n"
+			      "modems = ({ name = \"Aa0_-aaaaaaaaaaaaaaaaaaaaaaaaaa\"; device = \"/dev/ttyS0\";\n"
+			      "  line = \"+1234567\"; pin = \"12345678\"; iccid = \"123456789012345678\";\n"
+			      "  baud = 9600; rate_per_minute = 600; daily_cap = 1000000; },\n"
+			      " { name = \"b\"; device = \"/dev/ttyS1\"; line = \"+123456789012345\";\n"
+			      "  pin = \"\"; imei = \"\"; iccid = \"1234567890123456789012\"; baud = 921600L;\n"
+			      "  profile = \"e3372\"; });\n",
+			      &c, err, sizeof(err)), 0);
+	assert_int_equal(c.retries, 0);
+	assert_int_equal(c.report_window, 2592000);
+	assert_int_equal(c.nmodems, 2);
+	assert_string_equal(c.modems[0].name, "Aa0_-aaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(c.modems[0].baud, 9600);
+	assert_int_equal(c.modems[1].baud, 921600);
+	assert_int_equal(c.modems[0].daily_cap, 1000000);
+	assert_string_equal(c.modems[1].iccid, "1234567890123456789012");
+}
+
+/* Two modems that are fine, then the text under test as a third member of the list. */
+#define TWO_MODEMS \
+	"modems = (\n" \
+	"  { name = \"a\"; device = \"/dev/ttyUSB2\"; line = \"+447700900001\"; },\n" \
+	"  { name = \"b\"; device = \"/dev/ttyUSB6\"; line = \"+447700900002\"; },\n"
+
+/* modems.[2] starts on line 4; its settings are on lines 5... */
+#define THIRD(body) TWO_MODEMS "  {\n" body "  }\n);\n"
+#define OK_MODEM "    device = \"/dev/ttyACM0\";\n    line = \"+447700900003\";\n"
+
+struct bad {
+	const char *text;
+	const char *err;
+};
+
+static const struct bad bad_configs[] = {
+	/* unknown keys, at every level */
+	{ "store = \"/x\";\nfrobnicate = 1;\n", "t.conf:2: frobnicate: unknown setting" },
+	{ "queue = {\n  retries = 3;\n  retires = 4;\n};\n",
+	  "t.conf:3: queue.retires: unknown setting" },
+	{ "metrics = { file = \"/m\"; every = 5; };\n", "t.conf:1: metrics.every: unknown setting" },
+	{ THIRD(OK_MODEM "    bauds = 9600;\n"), "t.conf:7: modems.[2].bauds: unknown setting" },
+	{ THIRD(OK_MODEM "    extra = { a = 1; };\n"), "t.conf:7: modems.[2].extra: unknown setting" },
+
+	/* wrong types */
+	{ "store = 5;\n", "t.conf:1: store: expected a string, got an integer" },
+	{ "store = [\"a\"];\n", "t.conf:1: store: expected a string, got an array [ ... ]" },
+	{ "log_level = 3;\n", "t.conf:1: log_level: expected a string, got an integer" },
+	{ "queue = { retries = 2.5; };\n", "t.conf:1: queue.retries: expected an integer, got a float" },
+	{ "queue = { retries = 2.0; };\n", "t.conf:1: queue.retries: expected an integer, got a float" },
+	{ "queue = { retries = \"5\"; };\n",
+	  "t.conf:1: queue.retries: expected an integer, got a string" },
+	{ "queue = { retries = true; };\n",
+	  "t.conf:1: queue.retries: expected an integer, got true or false" },
+	{ "queue = 5;\n", "t.conf:1: queue: expected a group { ... }, got an integer" },
+	{ "metrics = ( 1 );\n", "t.conf:1: metrics: expected a group { ... }, got a list ( ... )" },
+	{ "modems = { };\n",
+	  "t.conf:1: modems: expected a list ( ... ) of modem groups, got a group { ... }" },
+	/* libconfig dates a bare value in a list by the token after it: keep them on one line */
+	{ "modems = (\n  \"/dev/ttyUSB2\", 1 );\n",
+	  "t.conf:2: modems.[0]: expected a group { ... }, got a string" },
+	{ THIRD(OK_MODEM "    hangup_calls = \"yes\";\n"),
+	  "t.conf:7: modems.[2].hangup_calls: expected true or false, got a string" },
+	{ THIRD(OK_MODEM "    baud = \"115200\";\n"),
+	  "t.conf:7: modems.[2].baud: expected an integer, got a string" },
+	{ THIRD(OK_MODEM "    daily_cap = 10.0;\n"),
+	  "t.conf:7: modems.[2].daily_cap: expected an integer, got a float" },
+
+	/* out of range */
+	{ "queue = { retries = 101; };\n", "t.conf:1: queue.retries: must be 0 to 100, got 101" },
+	{ "queue = { retries = -1; };\n", "t.conf:1: queue.retries: must be 0 to 100, got -1" },
+	{ "queue = { retries = 3000000000L; };\n",
+	  "t.conf:1: queue.retries: must be 0 to 100, got 3000000000" },
+	{ "queue = { retry_base = 0; };\n", "t.conf:1: queue.retry_base: must be 1 to 3600, got 0" },
+	{ "queue = { reassembly_timeout = 59; };\n",
+	  "t.conf:1: queue.reassembly_timeout: must be 60 to 604800, got 59" },
+	{ "queue = { retention_days = 36501; };\n",
+	  "t.conf:1: queue.retention_days: must be 0 to 36500, got 36501" },
+	{ "queue = { report_window = 2592001; };\n",
+	  "t.conf:1: queue.report_window: must be 60 to 2592000, got 2592001" },
+	{ "metrics = { interval = 4; };\n", "t.conf:1: metrics.interval: must be 5 to 3600, got 4" },
+	{ THIRD(OK_MODEM "    rate_per_minute = 0;\n"),
+	  "t.conf:7: modems.[2].rate_per_minute: must be 1 to 600, got 0" },
+	{ THIRD(OK_MODEM "    rate_per_minute = 601;\n"),
+	  "t.conf:7: modems.[2].rate_per_minute: must be 1 to 600, got 601" },
+	{ THIRD(OK_MODEM "    daily_cap = 1000001;\n"),
+	  "t.conf:7: modems.[2].daily_cap: must be 0 to 1000000, got 1000001" },
+
+	/* malformed values */
+	{ THIRD(OK_MODEM "    baud = 100000;\n"),
+	  "t.conf:7: modems.[2].baud: 100000 is not a standard rate (9600, 19200, 38400, 57600, "
+	  "115200, 230400, 460800, 921600)" },
+	{ THIRD(OK_MODEM "    baud = 4800;\n"),
+	  "t.conf:7: modems.[2].baud: 4800 is not a standard rate (9600, 19200, 38400, 57600, "
+	  "115200, 230400, 460800, 921600)" },
+	{ THIRD("    device = \"/dev/ttyACM0\";\n    line = \"07700900003\";\n"),
+	  "t.conf:6: modems.[2].line: \"07700900003\" is not an international number "
+	  "('+' then 7 to 15 digits)" },
+	{ THIRD("    device = \"/dev/ttyACM0\";\n    line = \"+123456\";\n"),
+	  "t.conf:6: modems.[2].line: \"+123456\" is not an international number "
+	  "('+' then 7 to 15 digits)" },
+	{ THIRD("    device = \"/dev/ttyACM0\";\n    line = \"+1234567890123456\";\n"),
+	  "t.conf:6: modems.[2].line: \"+1234567890123456\" is not an international number "
+	  "('+' then 7 to 15 digits)" },
+	{ THIRD("    device = \"/dev/ttyACM0\";\n    line = \"+44 7700 900003\";\n"),
+	  "t.conf:6: modems.[2].line: \"+44 7700 900003\" is not an international number "
+	  "('+' then 7 to 15 digits)" },
+	/* a PIN is never repeated in an error */
+	{ THIRD(OK_MODEM "    pin = \"12a4\";\n"), "t.conf:7: modems.[2].pin: must be 4 to 8 digits" },
+	{ THIRD(OK_MODEM "    pin = \"123\";\n"), "t.conf:7: modems.[2].pin: must be 4 to 8 digits" },
+	{ THIRD(OK_MODEM "    pin = \"123456789\";\n"),
+	  "t.conf:7: modems.[2].pin: must be 4 to 8 digits" },
+	{ THIRD(OK_MODEM "    imei = \"35693803564380\";\n"),
+	  "t.conf:7: modems.[2].imei: \"35693803564380\" is not 15 digits" },
+	{ THIRD(OK_MODEM "    imei = \"35693803564380X\";\n"),
+	  "t.conf:7: modems.[2].imei: \"35693803564380X\" is not 15 digits" },
+	{ THIRD(OK_MODEM "    iccid = \"89441100680123456\";\n"),
+	  "t.conf:7: modems.[2].iccid: \"89441100680123456\" is not 18 to 22 digits" },
+	{ THIRD(OK_MODEM "    iccid = \"89441100680123456789012\";\n"),
+	  "t.conf:7: modems.[2].iccid: \"89441100680123456789012\" is not 18 to 22 digits" },
+	{ THIRD(OK_MODEM "    iccid = \"8944110068012345678F\";\n"),
+	  "t.conf:7: modems.[2].iccid: \"8944110068012345678F\" is not 18 to 22 digits" },
+	{ THIRD(OK_MODEM "    name = \"my modem\";\n"),
+	  "t.conf:7: modems.[2].name: \"my modem\" is not a name of 1 to 31 ASCII letters, "
+	  "digits, '_' or '-'" },
+	{ THIRD(OK_MODEM "    name = \"\";\n"), "t.conf:7: modems.[2].name: must not be empty" },
+	{ THIRD(OK_MODEM "    name = \"a23456789012345678901234567890123\";\n"),
+	  "t.conf:7: modems.[2].name: \"a23456789012345678901234567890123\" is not a name of "
+	  "1 to 31 ASCII letters, digits, '_' or '-'" },
+	/* control bytes are shown escaped, long values cut */
+	{ THIRD(OK_MODEM "    name = \"tab\\there-and-then-a-very-long-tail-indeed\";\n"),
+	  "t.conf:7: modems.[2].name: \"tab\\x09here-and-then-a-very-long-tail-in...\" is not a "
+	  "name of 1 to 31 ASCII letters, digits, '_' or '-'" },
+	{ THIRD(OK_MODEM "    profile = \"sim900\";\n"),
+	  "t.conf:7: modems.[2].profile: unknown modem profile \"sim900\"" },
+	{ "log_level = \"verbose\";\n",
+	  "t.conf:1: log_level: \"verbose\" is not one of error, warning, info, debug" },
+	{ "log_level = \"INFO\";\n",
+	  "t.conf:1: log_level: \"INFO\" is not one of error, warning, info, debug" },
+	{ "queue = {\n  unknown = \"drop\";\n};\n",
+	  "t.conf:2: queue.unknown: \"drop\" is not one of hold, retry" },
+	{ "store = \"\";\n", "t.conf:1: store: must not be empty" },
+	{ THIRD("    device = \"\";\n    line = \"+447700900003\";\n"),
+	  "t.conf:5: modems.[2].device: must not be empty" },
+
+	/* required and unique */
+	{ THIRD("    line = \"+447700900003\";\n"),
+	  "t.conf:4: modems.[2].device: missing: the modem's serial port, e.g. \"/dev/ttyUSB2\"" },
+	{ THIRD("    device = \"/dev/ttyACM0\";\n"),
+	  "t.conf:4: modems.[2].line: missing: the SIM's number, e.g. \"+447700900001\"" },
+	{ THIRD(OK_MODEM "    name = \"a\";\n"),
+	  "t.conf:7: modems.[2].name: \"a\" is already the name of modems.[0]" },
+	{ "modems = (\n  { device = \"/dev/ttyUSB2\"; line = \"+447700900001\"; },\n"
+	  "  { name = \"modem0\"; device = \"/dev/ttyUSB6\"; line = \"+447700900002\"; }\n);\n",
+	  "t.conf:3: modems.[1].name: \"modem0\" is already the name of modems.[0]" },
+	{ "modems = (\n  { name = \"modem1\"; device = \"/dev/ttyUSB2\"; line = \"+447700900001\"; },\n"
+	  "  { device = \"/dev/ttyUSB6\"; line = \"+447700900002\"; }\n);\n",
+	  "t.conf:3: modems.[1].name: \"modem1\" is already the name of modems.[0]" },
+	{ THIRD("    device = \"/dev/ttyACM0\";\n    line = \"+447700900002\";\n"),
+	  "t.conf:6: modems.[2].line: \"+447700900002\" is already the line of modems.[1] (b)" },
+	{ THIRD("    device = \"/dev/ttyUSB2\";\n    line = \"+447700900003\";\n"),
+	  "t.conf:5: modems.[2].device: \"/dev/ttyUSB2\" is already the device of modems.[0] (a)" },
+
+	/* sections of later issues */
+	{ "policy = { quiet_hours = \"21:00-08:00\"; };\n",
+	  "t.conf:1: policy: not supported until issue 5 (consent and opt-out); remove this "
+	  "section for now" },
+	{ "store = \"/x\";\n\nmqtt = { host = \"localhost\"; };\n",
+	  "t.conf:3: mqtt: not supported until issue 6 (the MQTT bridge); remove this section "
+	  "for now" },
+
+	/* what libconfig itself refuses */
+	{ "store = \"/x\"\nlog_level = ;\n", "t.conf:2: syntax error" },
+	{ "store = \"/x\";\nstore = \"/y\";\n", "t.conf:2: duplicate setting name" },
+	{ "queue = {\n  retries = 1;\n", "t.conf:3: syntax error" },
+};
+
+static void errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_configs) / sizeof(bad_configs[0]); i++) {
+		struct conf c, before;
+		char err[512] = "";
+
+		conf_defaults(&c);
+		c.retries = 42;
+		before = c;
+		if (load(bad_configs[i].text, &c, err, sizeof(err)) != -EINVAL ||
+		    strcmp(err, bad_configs[i].err) != 0)
+			fail_msg("case %zu:\n%s\nwant: %s\ngot:  %s", i, bad_configs[i].text,
+				 bad_configs[i].err, err);
+		/* a failed load leaves the running configuration alone */
+		assert_memory_equal(&c, &before, sizeof(c));
+	}
+}
+
+static void too_long(void **state)
+{
+	char text[1024], want[256], err[512];
+	char path[300];
+	struct conf c;
+
+	(void)state;
+	/* CONF_PATH_MAX holds 255 characters and the NUL */
+	memset(path, 'a', sizeof(path));
+	path[0] = '/';
+	path[255] = '\0';
+	snprintf(text, sizeof(text), "store = \"%s\";\n", path);
+	assert_int_equal(load(text, &c, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.store), 255);
+	path[255] = 'a';
+	path[256] = '\0';
+	snprintf(text, sizeof(text), "store = \"%s\";\n", path);
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:1: store: longer than 255 characters");
+
+	snprintf(text, sizeof(text), "metrics = {\n  file = \"%s\";\n};\n", path);
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:2: metrics.file: longer than 255 characters");
+
+	snprintf(text, sizeof(text), "modems = ({ device = \"%s\"; line = \"+447700900001\"; });\n",
+		 path);
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:1: modems.[0].device: longer than 255 characters");
+
+	/* a unix socket's path must fit sun_path: 107 characters and the NUL */
+	path[107] = '\0';
+	snprintf(text, sizeof(text), "control_socket = \"%s\";\n", path);
+	assert_int_equal(load(text, &c, err, sizeof(err)), 0);
+	path[107] = 'a';
+	path[108] = '\0';
+	snprintf(text, sizeof(text), "control_socket = \"%s\";\n", path);
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "t.conf:1: control_socket: longer than 107 characters");
+	assert_string_equal(err, want);
+}
+
+static void too_many_modems(void **state)
+{
+	char text[4096], err[256];
+	size_t n = 0;
+	struct conf c;
+
+	(void)state;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "modems = (\n");
+	for (int i = 0; i <= CONF_MODEMS_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "  { device = \"/dev/ttyUSB%d\"; line = \"+4477009000%02d\"; }%s\n",
+				      i, i, i < CONF_MODEMS_MAX ? "," : "");
+	snprintf(text + n, sizeof(text) - n, ");\n");
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:18: modems.[16]: more than 16 modems");
+}
+
+static void sixteen_modems(void **state)
+{
+	char text[4096], err[256];
+	size_t n = 0;
+	struct conf c;
+
+	(void)state;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "modems = (\n");
+	for (int i = 0; i < CONF_MODEMS_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "  { device = \"/dev/ttyUSB%d\"; line = \"+4477009000%02d\"; }%s\n",
+				      i, i, i < CONF_MODEMS_MAX - 1 ? "," : "");
+	snprintf(text + n, sizeof(text) - n, ");\n");
+	assert_int_equal(load(text, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nmodems, CONF_MODEMS_MAX);
+	assert_string_equal(c.modems[15].name, "modem15");
+	assert_string_equal(c.modems[15].line, "+447700900015");
+}
+
+/* Writes text to a new file under dir and returns its path in buf. */
+static void write_file(const char *dir, const char *name, const char *text, char *buf, size_t size)
+{
+	FILE *f;
+
+	snprintf(buf, size, "%s/%s", dir, name);
+	f = fopen(buf, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void files(void **state)
+{
+	char dir[] = "/tmp/parley-conf-XXXXXX";
+	char path[256], inc[256], want[512], err[512];
+	struct conf c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+
+	write_file(dir, "parley.conf", full_text, path, sizeof(path));
+	assert_int_equal(conf_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nmodems, 2);
+
+	/* errors name the file as given */
+	write_file(dir, "bad.conf", "store = \"/x\";\nqueue = { retries = 1000; };\n", path,
+		   sizeof(path));
+	assert_int_equal(conf_load(path, &c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:2: queue.retries: must be 0 to 100, got 1000", path);
+	assert_string_equal(err, want);
+
+	write_file(dir, "syntax.conf", "store = \"/x\";\n\nqueue = { retries = = 1; };\n", path,
+		   sizeof(path));
+	assert_int_equal(conf_load(path, &c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:3: syntax error", path);
+	assert_string_equal(err, want);
+
+	/* @include is relative to the including file, and errors name the included one */
+	write_file(dir, "modems.inc", "modems = (\n  { device = \"/dev/ttyUSB2\"; bad = 1; }\n);\n",
+		   inc, sizeof(inc));
+	write_file(dir, "main.conf", "store = \"/x\";\n@include \"modems.inc\"\n", path, sizeof(path));
+	assert_int_equal(conf_load(path, &c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:2: modems.[0].bad: unknown setting", inc);
+	assert_string_equal(err, want);
+	write_file(dir, "modems.inc", "modems = (\n  { device = = 1; }\n);\n", inc, sizeof(inc));
+	assert_int_equal(conf_load(path, &c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:2: syntax error", inc);
+	assert_string_equal(err, want);
+	write_file(dir, "modems.inc", "modems = (\n  { device = \"/dev/ttyUSB2\"; line = \"+447700900001\"; }\n);\n",
+		   inc, sizeof(inc));
+	assert_int_equal(conf_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nmodems, 1);
+
+	/* a file that is not there */
+	snprintf(path, sizeof(path), "%s/absent.conf", dir);
+	assert_int_equal(conf_load(path, &c, err, sizeof(err)), -ENOENT);
+	snprintf(want, sizeof(want), "%s: No such file or directory", path);
+	assert_string_equal(err, want);
+	assert_int_equal(conf_load("/nonexistent-parley/parley.conf", &c, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "/nonexistent-parley/parley.conf: No such file or directory");
+
+	/* a directory */
+	assert_int_equal(conf_load(dir, &c, err, sizeof(err)), -EISDIR);
+	snprintf(want, sizeof(want), "%s: Is a directory", dir);
+	assert_string_equal(err, want);
+
+	/* no room for the error is no reason to crash */
+	assert_int_equal(conf_load(path, &c, NULL, 0), -ENOENT);
+	assert_int_equal(load("queue = 1;", &c, NULL, 0), -EINVAL);
+	assert_int_equal(load("queue = ", &c, err, 8), -EINVAL);
+	assert_string_equal(err, "t.conf:");
+
+	unlink(inc);
+	snprintf(path, sizeof(path), "%s/parley.conf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/bad.conf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/syntax.conf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/main.conf", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * A file parleyd may not read. Root reads anything, so as root the check
+ * runs in a child that has become nobody first.
+ */
+static void unreadable(void **state)
+{
+	char path[] = "/tmp/parley-conf-XXXXXX";
+	char want[256];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "store = \"/x\";\n", 14), 14);
+	close(fd);
+	assert_int_equal(chmod(path, 0), 0);
+	snprintf(want, sizeof(want), "%s: Permission denied", path);
+
+	if (geteuid() == 0) {
+		pid_t pid = fork();
+		int status;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct conf c;
+			char err[256] = "";
+
+			if (setgid(NOBODY_ID) || setuid(NOBODY_ID))
+				_exit(2);
+			_exit(conf_load(path, &c, err, sizeof(err)) == -EACCES &&
+			      strcmp(err, want) == 0 ? 0 : 1);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	} else {
+		struct conf c;
+		char err[256];
+
+		assert_int_equal(conf_load(path, &c, err, sizeof(err)), -EACCES);
+		assert_string_equal(err, want);
+	}
+	unlink(path);
+}
+
+/* Every ready configuration under boards/ loads as it is. */
+static void boards(void **state)
+{
+	const char *dir = getenv("PARLEY_BOARDS") ? getenv("PARLEY_BOARDS") : "boards";
+	char pattern[256];
+	glob_t g;
+
+	(void)state;
+	snprintf(pattern, sizeof(pattern), "%s/*.conf", dir);
+	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 4);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct conf c;
+		char err[512] = "";
+
+		if (conf_load(g.gl_pathv[i], &c, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		if (c.nmodems < 1)
+			fail_msg("%s: no modems", g.gl_pathv[i]);
+	}
+	globfree(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(full_config),
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(values_at_the_limits),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(too_long),
+		cmocka_unit_test(too_many_modems),
+		cmocka_unit_test(sixteen_modems),
+		cmocka_unit_test(files),
+		cmocka_unit_test(unreadable),
+		cmocka_unit_test(boards),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
