@@ -1,0 +1,140 @@
+/*
+ * What the store's files share and nobody else sees: the handle, its cache
+ * of prepared statements, transactions, errors, and the message record
+ * helpers. Not installed; include only from src/store/.
+ */
+#ifndef PARLEY_STORE_INTERNAL_H
+#define PARLEY_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parley/store.h"
+
+#define STORE_ERROR_MAX 256
+#define STORE_BUSY_TIMEOUT_MS 5000
+#define STORE_DETAIL_MAX 160
+
+/*
+ * One slot per statement kept prepared for the life of the handle. The SQL
+ * stays beside the code that runs it; the slot only names the cache entry.
+ */
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_EVENT,
+	STMT_EVENT_COUNT,
+	STMT_MOVE,
+	STMT_STATE_OF,
+	STMT_LOAD,
+	STMT_KEY_FIND,
+	STMT_STICKY_IN,
+	STMT_STICKY_OUT,
+	STMT_ENQUEUE,
+	STMT_CLAIM_LEVEL,
+	STMT_CLAIM_DUE,
+	STMT_CLAIM_MARK,
+	STMT_NEXT_DUE,
+	STMT_SET_SEGMENTS,
+	STMT_SEG_INFO,
+	STMT_SEG_UPSERT,
+	STMT_SEG_COUNT,
+	STMT_SEG_MRS,
+	STMT_MARK_SENT,
+	STMT_SETTLE,
+	STMT_REQUEUE,
+	STMT_REPORT_FIND,
+	STMT_REPORT_SET,
+	STMT_EXPIRE_EVENTS,
+	STMT_EXPIRE,
+	STMT_SENDING_LIST,
+	STMT_RETRY,
+	STMT_PART_ADD,
+	STMT_PART_COUNT,
+	STMT_PART_READ,
+	STMT_PART_DROP,
+	STMT_PART_OLD,
+	STMT_INBOUND_ADD,
+	STMT_COUNTS,
+	STMT_PURGE,
+	STORE_STMT_COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	bool memory;
+	char error[STORE_ERROR_MAX];
+	sqlite3_stmt *stmt[STORE_STMT_COUNT];
+};
+
+/* ---- store.c: the handle ---- */
+
+/*
+ * The statement in slot id, prepared from sql on first use and reset with
+ * its bindings cleared; NULL (and the store's error set) when SQLite
+ * refuses it. Callers sqlite3_reset() it when done so that no read stays
+ * open between calls (an open read would pin the WAL and stop checkpoints).
+ */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id, const char *sql);
+
+/* Sets the store's error sentence and returns err (a negative errno). */
+int store_fail(struct store *st, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The store's error as "what: SQLite's words"; returns -EIO. */
+int store_db_fail(struct store *st, const char *what);
+
+/*
+ * BEGIN IMMEDIATE: every write transaction takes the write lock before it
+ * reads, so a read-then-write can never be overtaken by another process
+ * (which in WAL would fail at once with SQLITE_BUSY_SNAPSHOT, no retry).
+ */
+int store_begin(struct store *st);
+
+/* Commits when rc >= 0, rolls back otherwise; returns rc, or -EIO if COMMIT failed. */
+int store_end(struct store *st, int rc);
+
+/* Binds text, or NULL for a NULL pointer. */
+int store_bind_text(sqlite3_stmt *s, int col, const char *text);
+
+/* ---- store_schema.c ---- */
+
+/* Brings the schema to the current version in one transaction; 0 or a negative errno. */
+int store_migrate(struct store *st);
+
+/* ---- store_message.c: the message record and its state changes ---- */
+
+/* The columns store_row_message reads, in its order. */
+#define STORE_MESSAGE_COLUMNS \
+	"id, inbound, state, peer, want_line, line, text, idem_key, category, error, " \
+	"priority, report, attempts, segments, created_at, send_at, expire_at, updated_at"
+
+/* Fills m (overwritten, not freed) from a row of STORE_MESSAGE_COLUMNS. 0 or -ENOMEM. */
+int store_row_message(sqlite3_stmt *s, struct store_message *m);
+
+/* Reads message id into m. 0, -ENOENT, -ENOMEM, -EIO. */
+int store_load(struct store *st, int64_t id, struct store_message *m);
+
+/* The message's state. 0, -ENOENT, -EIO. */
+int store_state_of(struct store *st, int64_t id, enum store_state *state);
+
+/* Appends a row to message_events. Call inside the transaction making the change. */
+int store_event(struct store *st, int64_t id, enum store_state state, int64_t at,
+		const char *detail);
+
+/*
+ * Moves the message to state (error words set when error is not NULL) and
+ * records the event with detail, in the caller's transaction.
+ */
+int store_move(struct store *st, int64_t id, enum store_state state, const char *error,
+	       const char *detail, int64_t now);
+
+/* Validates a caller's string: non-NULL and non-empty. */
+static inline bool store_str_ok(const char *s)
+{
+	return s && *s;
+}
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * The store's schema and its migrations. PRAGMA user_version says which
+ * version a file holds; each step below takes it one version further, and
+ * every step a file lacks runs in one transaction, so a file is at one
+ * version or the next, never between. A file newer than this build is
+ * refused rather than guessed at. Never edit a released step: add one.
+ *
+ * States are stored by name ('queued', ...), not by enum value, so that the
+ * file does not depend on the order of enum store_state and a person can
+ * read it with the sqlite3 shell.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+/* "prly": marks the file as parley's, so a wrong path is not migrated into */
+#define STORE_APPLICATION_ID 0x70726c79
+
+struct migration {
+	int version;            /* user_version once the step has run */
+	const char *sql;        /* constant DDL, one or more statements */
+};
+
+static const struct migration migrations[] = {
+	{ 1,
+	/*
+	 * messages: both directions. want_line is the line an outbound message
+	 * must leave through (asked for, or sticky), NULL for any; line is the
+	 * one it did use or arrived on. text and pdu become NULL when purged.
+	 * For inbound messages send_at holds the sender's SC timestamp.
+	 */
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY,"
+	" inbound INTEGER NOT NULL,"
+	" state TEXT NOT NULL,"
+	" peer TEXT NOT NULL,"
+	" want_line TEXT,"
+	" line TEXT,"
+	" text TEXT,"
+	" pdu TEXT,"
+	" idem_key TEXT,"
+	" category TEXT,"
+	" error TEXT,"
+	" priority INTEGER NOT NULL DEFAULT 0,"
+	" report INTEGER NOT NULL DEFAULT 0,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" segments INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" send_at INTEGER NOT NULL,"
+	" expire_at INTEGER NOT NULL DEFAULT 0,"
+	" sent_at INTEGER,"
+	" updated_at INTEGER NOT NULL,"
+	" events INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX messages_key ON messages (idem_key) WHERE idem_key IS NOT NULL;"
+	/*
+	 * store_claim: in each line bucket (NULL, and the claimer's own), one
+	 * seek per priority level down to the first with a message due
+	 */
+	"CREATE INDEX messages_due ON messages (want_line, priority DESC, send_at, id)"
+	" WHERE state = 'queued';"
+	/* store_next_due, store_expire, store_recover: no scan of the table */
+	"CREATE INDEX messages_next ON messages (send_at) WHERE state = 'queued';"
+	"CREATE INDEX messages_expiry ON messages (expire_at)"
+	" WHERE state = 'queued' AND expire_at > 0;"
+	"CREATE INDEX messages_sending ON messages (id) WHERE state = 'sending';"
+	/* the sticky line: the peer's last inbound, and last sent */
+	"CREATE INDEX messages_peer_in ON messages (peer, created_at) WHERE inbound = 1;"
+	"CREATE INDEX messages_peer_out ON messages (peer, sent_at) WHERE sent_at IS NOT NULL;"
+	/*
+	 * A message's history, kept together by its key: seq counts the
+	 * message's events (messages.events), so no second index is needed.
+	 */
+	"CREATE TABLE message_events ("
+	" message_id INTEGER NOT NULL REFERENCES messages (id),"
+	" seq INTEGER NOT NULL,"
+	" state TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" detail TEXT,"
+	" PRIMARY KEY (message_id, seq)) WITHOUT ROWID;"
+	/*
+	 * One row per segment of the latest attempt (a resend replaces the row):
+	 * status reports find theirs by (line, mr, recipient, sent_at).
+	 */
+	"CREATE TABLE segments ("
+	" message_id INTEGER NOT NULL REFERENCES messages (id),"
+	" seq INTEGER NOT NULL,"
+	" attempt INTEGER NOT NULL,"
+	" mr INTEGER NOT NULL,"
+	" line TEXT NOT NULL,"
+	" recipient TEXT NOT NULL,"
+	" sent_at INTEGER NOT NULL,"
+	" status TEXT,"
+	" raw_status INTEGER,"
+	" status_at INTEGER,"
+	" PRIMARY KEY (message_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX segments_report ON segments (line, mr, recipient, sent_at);"
+	/*
+	 * Inbound parts waiting for their siblings; a repeat hits the key. Only
+	 * waiting parts live here, so store_flush_parts reads it whole.
+	 */
+	"CREATE TABLE parts ("
+	" line TEXT NOT NULL,"
+	" sender TEXT NOT NULL,"
+	" ref INTEGER NOT NULL,"
+	" total INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" text TEXT NOT NULL,"
+	" pdu TEXT,"
+	" sent_at INTEGER NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" PRIMARY KEY (line, sender, ref, total, seq)) WITHOUT ROWID;"
+	/*
+	 * Messages by state, kept by triggers so that status and metrics read
+	 * a dozen rows instead of counting a million. One row per state,
+	 * seeded here: a step adding a state adds its row.
+	 */
+	"CREATE TABLE state_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO state_counts (state, n) VALUES ('queued', 0), ('sending', 0), ('sent', 0),"
+	" ('delivered', 0), ('failed', 0), ('expired', 0), ('blocked', 0), ('unknown', 0),"
+	" ('held', 0), ('cancelled', 0), ('received', 0), ('partial', 0);"
+	"CREATE TRIGGER messages_count_new AFTER INSERT ON messages BEGIN"
+	" UPDATE state_counts SET n = n + 1 WHERE state = NEW.state;"
+	" END;"
+	"CREATE TRIGGER messages_count_move AFTER UPDATE OF state ON messages"
+	" WHEN OLD.state IS NOT NEW.state BEGIN"
+	" UPDATE state_counts SET n = n - 1 WHERE state = OLD.state;"
+	" UPDATE state_counts SET n = n + 1 WHERE state = NEW.state;"
+	" END;"
+	/* STORE_APPLICATION_ID in decimal */
+	"PRAGMA application_id = 1886547065;"
+	"PRAGMA user_version = 1;" },
+};
+
+#define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+int store_schema_version(void)
+{
+	return migrations[MIGRATIONS - 1].version;
+}
+
+/* An integer from a statement without parameters (a PRAGMA or a count). */
+static int query_int(struct store *st, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_db_fail(st, "reading the schema version");
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_fail(st, "reading the schema version");
+	return 0;
+}
+
+/* Runs every statement of a constant script, each prepared in turn. */
+static int run_script(struct store *st, const char *sql, int version)
+{
+	while (sql && *sql) {
+		sqlite3_stmt *s;
+		const char *tail;
+		int rc;
+
+		if (sqlite3_prepare_v2(st->db, sql, -1, &s, &tail) != SQLITE_OK)
+			return store_fail(st, -EIO, "migrating to schema version %d: %s", version,
+					  sqlite3_errmsg(st->db));
+		if (!s)         /* only whitespace left */
+			break;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, -EIO, "migrating to schema version %d: %s", version,
+					  sqlite3_errmsg(st->db));
+		sql = tail;
+	}
+	return 0;
+}
+
+static int migrate_locked(struct store *st)
+{
+	int64_t version, app, objects;
+	int rc;
+
+	if ((rc = query_int(st, "PRAGMA user_version", &version)) < 0 ||
+	    (rc = query_int(st, "PRAGMA application_id", &app)) < 0 ||
+	    (rc = query_int(st, "SELECT count(*) FROM sqlite_schema", &objects)) < 0)
+		return rc;
+	if (version > store_schema_version())
+		return store_fail(st, -EPROTO,
+				  "the database is at schema version %lld, newer than this build"
+				  " knows (%d): use a newer parley, or another file",
+				  (long long)version, store_schema_version());
+	if ((version == 0 && objects > 0) ||
+	    (version > 0 && app != STORE_APPLICATION_ID))
+		return store_fail(st, -EPROTO, "the file is an SQLite database, but not parley's");
+	for (size_t i = 0; i < MIGRATIONS; i++) {
+		if (migrations[i].version <= version)
+			continue;
+		if ((rc = run_script(st, migrations[i].sql, migrations[i].version)) < 0)
+			return rc;
+		if ((rc = query_int(st, "PRAGMA user_version", &version)) < 0)
+			return rc;
+		if (version != migrations[i].version)
+			return store_fail(st, -EIO, "schema step %d left user_version at %lld",
+					  migrations[i].version, (long long)version);
+	}
+	return 0;
+}
+
+int store_migrate(struct store *st)
+{
+	int rc = store_begin(st);
+
+	if (rc < 0)
+		return rc;
+	return store_end(st, migrate_locked(st));
+}
