@@ -28,9 +28,10 @@ DEMO_DEBS := $(BUILD_DEBS) mosquitto
 CODEC_SRC := $(sort $(wildcard src/codec/*.c))
 # every layer below the programs, lowest first; tests link the objects they use
 LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c)) \
-	$(sort $(wildcard src/io/*.c))
+	$(sort $(wildcard src/io/*.c)) $(sort $(wildcard src/store/*.c)) $(sort $(wildcard src/config/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
+DAEMON_SRC := $(sort $(wildcard src/daemon/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 .SECONDARY: $(SUPPORT_OBJ)
@@ -40,6 +41,8 @@ BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 MODEMSIM_OBJ := $(MODEMSIM_SRC:%.c=$(BUILD)/%.o)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+PARLEYD := $(if $(DAEMON_SRC),$(BUILD)/parleyd)
 MODEMSIM := $(if $(MODEMSIM_SRC),$(BUILD)/modemsim)
 LIB := $(BUILD)/libparley.a
 PARLEY := $(BUILD)/parley
@@ -50,10 +53,14 @@ CJSON_LIBS = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 SERIAL_LIBS = $(shell $(PKG_CONFIG) --libs libserialport 2>/dev/null || echo -lserialport)
+SQLITE_LIBS = $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null || echo -lsqlite3)
+CONFIG_LIBS = $(shell $(PKG_CONFIG) --libs libconfig 2>/dev/null || echo -lconfig)
+# everything the daemon and the tests may need; static linking keeps only what is used
+ALL_LIBS = $(SERIAL_LIBS) $(SQLITE_LIBS) $(CONFIG_LIBS) $(CJSON_LIBS)
 
 .PHONY: all test check valgrind fuzz bench install demo clean deps-build deps-test
 
-all: deps-build $(PARLEY) $(MODEMSIM)
+all: deps-build $(PARLEY) $(PARLEYD) $(MODEMSIM)
 
 deps-build:
 	@tools/ensure-deps $(BUILD_DEBS)
@@ -70,22 +77,25 @@ $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(PARLEY): $(CLI_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(CJSON_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(ALL_LIBS)
+
+$(BUILD)/parleyd: $(DAEMON_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(ALL_LIBS)
 
 $(BUILD)/modemsim: $(MODEMSIM_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MODEMSIM_OBJ) $(LIB) $(CJSON_LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(SUPPORT_OBJ) $(LIB) $(SERIAL_LIBS) $(CJSON_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(SUPPORT_OBJ) $(LIB) $(ALL_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) -O2 -o $@ $< $(SUPPORT_OBJ) $(LIB) $(SERIAL_LIBS) $(CJSON_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) -O2 -o $@ $< $(SUPPORT_OBJ) $(LIB) $(ALL_LIBS)
 
 test: deps-test
-	@$(MAKE) --no-print-directory $(PARLEY) $(MODEMSIM) $(TESTS)
-	@PARLEY=$(PARLEY) MODEMSIM=$(MODEMSIM) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(TESTS)
+	@PARLEY=$(PARLEY) PARLEYD=$(PARLEYD) MODEMSIM=$(MODEMSIM) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
 
 # The same tests with ASan + UBSan, in their own build directory.
 check: deps-test
@@ -130,18 +140,23 @@ bench: deps-build $(BENCHES) $(MODEMSIM)
 	@for b in $(BENCHES); do MODEMSIM=$(MODEMSIM) $$b || exit 1; done
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/parley
-	install -m 0755 $(PARLEY) $(DESTDIR)$(PREFIX)/bin/parley
-	@if ls systemd/*.service >/dev/null 2>&1; then \
-		install -d $(DESTDIR)$(SYSTEMD_UNITDIR); \
-		install -m 0644 systemd/*.service $(DESTDIR)$(SYSTEMD_UNITDIR)/; fi
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/parley $(DESTDIR)$(SYSTEMD_UNITDIR) \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
+		$(DESTDIR)$(PREFIX)/share/parley/boards
+	install -m 0755 $(PARLEY) $(PARLEYD) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(MODEMSIM) $(DESTDIR)$(PREFIX)/bin/parley-modemsim
+	install -m 0644 systemd/parleyd.service $(DESTDIR)$(SYSTEMD_UNITDIR)/
+	install -m 0644 systemd/parley.sysusers.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/parley.conf
+	install -m 0644 systemd/parley.tmpfiles.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/parley.conf
+	install -m 0644 boards/* $(DESTDIR)$(PREFIX)/share/parley/boards/
+	@# never overwrite a configuration someone has edited
+	@test -e $(DESTDIR)$(SYSCONFDIR)/parley/parley.conf || \
+		install -m 0640 boards/rpi-sim7600-hat.conf $(DESTDIR)$(SYSCONFDIR)/parley/parley.conf
 
-demo: deps-build $(PARLEY)
-	@echo "make demo: the daemon, the simulated modem and the broker arrive with issues 3-6."
-	@echo "Until then, here is the codec at work:"
-	$(PARLEY) pdu count "Your order #1042 has shipped. Reply STOP to opt out."
-	$(PARLEY) pdu encode --to +447700900123 "Your order #1042 has shipped. Reply STOP to opt out."
-	$(PARLEY) pdu decode --smsc 07911326040000F0040B911346610089F60000208062917314480CC8F71D14969741F977FD07
+demo:
+	@tools/ensure-deps $(DEMO_DEBS)
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM)
+	@BUILD=$(BUILD) tools/demo
 
 clean:
 	rm -rf build build-san

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_pdu.h"
+#include "cli_queue.h"
 
 /* The build may pass -DPARLEY_VERSION="\"x.y.z\"" from git describe. */
 #ifndef PARLEY_VERSION
@@ -24,6 +25,11 @@ struct cli_command {
 };
 
 static const struct cli_command commands[] = {
+	{ "send", "queue a text for a number", cli_send_main },
+	{ "queue", "list outbound messages", cli_queue_main },
+	{ "inbox", "list received messages", cli_inbox_main },
+	{ "show", "one message with its state history", cli_show_main },
+	{ "status", "the running daemon's modems and message counts", cli_status_main },
 	{ "pdu", "decode, encode and count SMS PDUs (no modem needed)", cli_pdu_main },
 };
 
@@ -54,6 +60,21 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
+	}
+	/* `parley -c FILE COMMAND ...` is `parley COMMAND -c FILE ...` */
+	if ((!strcmp(argv[1], "-c") || !strcmp(argv[1], "--config")) && argc >= 4) {
+		static char *moved[256];
+		if (argc > 250) {
+			fputs("parley: too many arguments\n", stderr);
+			return CLI_EXIT_USAGE;
+		}
+		moved[0] = argv[0];
+		moved[1] = argv[3];
+		moved[2] = argv[1];
+		moved[3] = argv[2];
+		for (int i = 4; i < argc; i++)
+			moved[i] = argv[i];
+		argv = moved;
 	}
 	name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {

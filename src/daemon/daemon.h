@@ -1,0 +1,62 @@
+/*
+ * parleyd's state shared by its parts: the configuration, the store, one
+ * line per modem, the control socket. main.c runs the loop; outbound.c and
+ * inbound.c are the flows between the store and the modems; control.c
+ * answers the command line.
+ */
+#ifndef PARLEYD_DAEMON_H
+#define PARLEYD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parley/config.h"
+#include "parley/modem.h"
+#include "parley/modem_link.h"
+#include "parley/store.h"
+
+struct daemon;
+
+/* One modem and the line (SIM) it serves. */
+struct line {
+	struct daemon *d;
+	const struct conf_modem *conf;
+	struct modem *modem;
+	struct modem_link *link;
+	int64_t msg_id;          /* the message being sent, 0 when idle */
+	int segments;            /* of that message */
+	int segments_sent;
+	bool msg_failed;         /* a segment failed: the rest of its answers are ignored */
+	int64_t next_send_at;    /* the rate limit's next slot */
+	int64_t day;             /* the day sent_today counts, in days since the epoch */
+	unsigned sent_today;
+};
+
+struct daemon {
+	struct conf conf;
+	struct store *store;
+	struct line lines[CONF_MODEMS_MAX];
+	unsigned nlines;
+	bool wake;               /* look at the queue now */
+	int64_t next_due;        /* the queue's earliest send_at */
+	int64_t next_housekeeping;
+};
+
+int64_t daemon_now(void);
+
+/* outbound.c */
+void outbound_run(struct daemon *d, int64_t now);
+void outbound_sent(void *ctx, uint64_t token, const struct modem_send_result *r);
+
+/* inbound.c */
+int inbound_commit(void *ctx, const struct modem_inbound *in);
+void inbound_call(void *ctx, const char *number);
+
+/* control.c */
+int control_open(struct daemon *d, const char *path);
+void control_close(void);
+/* The fds to poll (listener and clients): writes at most max, returns the count. */
+int control_fds(int *fds, short *events, int max);
+void control_handle(struct daemon *d, int fd, short revents);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * parleyd: the configuration read and checked, the store opened, one line
+ * per modem, and one poll loop for the modems, the control socket, signals
+ * (through a signalfd), timers and the systemd watchdog.
+ */
+#define _GNU_SOURCE /* signalfd */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "notify.h"
+
+#define POLL_MAX (CONF_MODEMS_MAX + 20)
+#define HOUSEKEEPING_MS 10000
+
+static const char usage[] =
+	"usage: parleyd [-c FILE] [--check-config]\n"
+	"  -c, --config FILE   configuration (default /etc/parley/parley.conf)\n"
+	"      --check-config  read and check the configuration, then exit\n";
+
+int64_t daemon_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Monotonic time for the modems' timers: wall-clock jumps must not fire them. */
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void on_state(void *ctx, enum modem_state from, enum modem_state to, const char *why)
+{
+	struct line *l = ctx;
+	(void)from;
+	if (to == MODEM_STATE_SENDING || from == MODEM_STATE_SENDING)
+		return; /* every message would log twice */
+	log_info("%s: %s%s%s", l->conf->name, modem_state_name(to), *why ? ": " : "", why);
+	if (to == MODEM_STATE_READY)
+		l->d->wake = true;
+}
+
+static void on_trace(void *ctx, char dir, const char *data, size_t len)
+{
+	struct line *l = ctx;
+	if (log_debug_enabled())
+		log_debug("%s %c %.*s", l->conf->name, dir, (int)len, data);
+}
+
+static const struct modem_events events = {
+	.state = on_state,
+	.inbound = inbound_commit,
+	.sent = outbound_sent,
+	.call = inbound_call,
+	.trace = on_trace,
+};
+
+static int lines_start(struct daemon *d)
+{
+	for (size_t i = 0; i < d->conf.nmodems; i++) {
+		const struct conf_modem *cm = &d->conf.modems[i];
+		struct line *l = &d->lines[d->nlines];
+		struct modem_config mc = {
+			.profile = modem_profile_find(cm->profile),
+			.pin = cm->pin[0] ? cm->pin : NULL,
+			.expected_imei = cm->imei[0] ? cm->imei : NULL,
+			.expected_iccid = cm->iccid[0] ? cm->iccid : NULL,
+			.hangup_calls = cm->hangup_calls,
+		};
+
+		l->d = d;
+		l->conf = cm;
+		l->modem = modem_new(&mc, &events, l);
+		l->link = l->modem ? modem_link_new(l->modem, cm->device, cm->baud) : NULL;
+		if (!l->link) {
+			log_error("out of memory starting %s", cm->name);
+			return -ENOMEM;
+		}
+		d->nlines++;
+		log_info("%s: line %s on %s (%s)", cm->name, cm->line, cm->device, cm->profile);
+	}
+	return 0;
+}
+
+static void lines_stop(struct daemon *d)
+{
+	for (unsigned i = 0; i < d->nlines; i++) {
+		modem_link_free(d->lines[i].link);
+		modem_free(d->lines[i].modem);
+	}
+	d->nlines = 0;
+}
+
+static int signals_open(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static void housekeeping(struct daemon *d, int64_t now)
+{
+	int n = store_expire(d->store, now);
+	if (n > 0)
+		log_info("%d queued message%s expired", n, n == 1 ? "" : "s");
+	store_flush_parts(d->store, now, (int64_t)d->conf.reassembly_timeout * 1000, NULL, NULL);
+	d->next_housekeeping = now + HOUSEKEEPING_MS;
+}
+
+static int run(struct daemon *d, int sfd)
+{
+	uint64_t watchdog = notify_watchdog_ms(), next_watchdog = 0;
+	bool stopping = false;
+
+	notify_send("READY=1\nSTATUS=running");
+	d->wake = true;
+	while (!stopping) {
+		struct pollfd pfd[POLL_MAX];
+		int kind[POLL_MAX]; /* -1 signal, -2 control, else line index */
+		int n = 0;
+		uint64_t mono = mono_ms();
+		int64_t now = daemon_now();
+
+		if (d->wake || (d->next_due != INT64_MAX && now >= d->next_due)) {
+			d->wake = false;
+			outbound_run(d, now);
+		}
+		if (now >= d->next_housekeeping)
+			housekeeping(d, now);
+		if (watchdog && mono >= next_watchdog) {
+			notify_send("WATCHDOG=1");
+			next_watchdog = mono + watchdog / 2;
+		}
+
+		/* the poll timeout is the nearest deadline of everything */
+		uint64_t until = mono + 60000;
+		if (watchdog && next_watchdog < until)
+			until = next_watchdog;
+		if (d->next_due != INT64_MAX) {
+			int64_t wait = d->next_due - now;
+			if (mono + (uint64_t)(wait > 0 ? wait : 0) < until)
+				until = mono + (uint64_t)(wait > 0 ? wait : 0);
+		}
+		if ((uint64_t)(d->next_housekeeping - now) + mono < until)
+			until = mono + (uint64_t)(d->next_housekeeping - now);
+
+		pfd[n] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		kind[n++] = -1;
+		int cfds[CONF_MODEMS_MAX + 17];
+		short cev[CONF_MODEMS_MAX + 17];
+		int nc = control_fds(cfds, cev, 17);
+		for (int i = 0; i < nc; i++) {
+			pfd[n] = (struct pollfd){ .fd = cfds[i], .events = cev[i] };
+			kind[n++] = -2;
+		}
+		for (unsigned i = 0; i < d->nlines; i++) {
+			uint64_t dl = modem_link_deadline(d->lines[i].link);
+			if (dl < until)
+				until = dl;
+			int fd = modem_link_fd(d->lines[i].link);
+			if (fd >= 0) {
+				pfd[n] = (struct pollfd){ .fd = fd, .events = modem_link_events(d->lines[i].link) };
+				kind[n++] = (int)i;
+			}
+		}
+		int timeout = until <= mono ? 0 : until - mono > 60000 ? 60000 : (int)(until - mono);
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			return 1;
+		}
+		for (int i = 0; i < n; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (kind[i] == -1) {
+				struct signalfd_siginfo si;
+				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						log_info("SIGHUP: nothing in this version changes live; restart to apply a new configuration");
+					} else {
+						log_info("signal %u: stopping", si.ssi_signo);
+						stopping = true;
+					}
+				}
+			} else if (kind[i] == -2) {
+				control_handle(d, pfd[i].fd, pfd[i].revents);
+			} else {
+				modem_link_handle(d->lines[kind[i]].link, pfd[i].revents, mono_ms());
+			}
+		}
+		for (unsigned i = 0; i < d->nlines; i++)
+			modem_link_tick(d->lines[i].link, mono_ms());
+	}
+	notify_send("STOPPING=1");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct daemon d;
+	const char *path = "/etc/parley/parley.conf";
+	bool check_only = false;
+	char err[512];
+	int c, sfd, rc;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 'C': check_only = true; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (conf_load(path, &d.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "<3>%s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: OK, %zu modem%s\n", path, d.conf.nmodems, d.conf.nmodems == 1 ? "" : "s");
+		return 0;
+	}
+	log_set_level(d.conf.log_level);
+	if (store_open(d.conf.store, &d.store, err, sizeof(err)) < 0) {
+		log_error("store %s: %s", d.conf.store, err);
+		return 1;
+	}
+	rc = store_recover(d.store, d.conf.unknown_requeue, daemon_now());
+	if (rc > 0)
+		log_warning("%d message%s were at a modem when parleyd last stopped: marked %s", rc,
+			    rc == 1 ? "" : "s", d.conf.unknown_requeue ? "unknown and queued again" : "unknown, held for a person");
+	if (d.conf.nmodems == 0)
+		log_warning("no modems configured: messages will queue until one is");
+	sfd = signals_open();
+	if (sfd < 0 || control_open(&d, d.conf.control_socket) < 0 || lines_start(&d) < 0) {
+		lines_stop(&d);
+		control_close();
+		store_close(d.store);
+		return 1;
+	}
+	log_info("parleyd started: store %s, control %s", d.conf.store, d.conf.control_socket);
+	d.next_due = INT64_MAX;
+	rc = run(&d, sfd);
+	lines_stop(&d);
+	control_close();
+	store_close(d.store);
+	close(sfd);
+	log_info("parleyd stopped");
+	return rc;
+}

@@ -1,0 +1,145 @@
+/*
+ * Outbound flow: the store's due messages to the modems. Each line sends
+ * one message at a time (its segments back to back, +CMMS keeping the link
+ * up), within its rate per minute and daily cap. The store's claim is the
+ * single place a message leaves the queue.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "parley/hex.h"
+#include "parley/sms_submit.h"
+
+#define RETRY_MAX_MS (3600 * 1000)
+#define DAY_MS (86400 * 1000)
+
+static int64_t retry_delay(const struct daemon *d, int attempts)
+{
+	int64_t ms = (int64_t)d->conf.retry_base * 1000;
+
+	for (int i = 1; i < attempts && ms < RETRY_MAX_MS; i++)
+		ms *= 2;
+	return ms < RETRY_MAX_MS ? ms : RETRY_MAX_MS;
+}
+
+static bool may_send(struct line *l, int64_t now)
+{
+	if (modem_state(l->modem) != MODEM_STATE_READY || l->msg_id || now < l->next_send_at)
+		return false;
+	if (now / DAY_MS != l->day) {
+		l->day = now / DAY_MS;
+		l->sent_today = 0;
+	}
+	return !l->conf->daily_cap || l->sent_today < l->conf->daily_cap;
+}
+
+static void start_message(struct line *l, const struct store_message *m, int64_t now)
+{
+	static struct sms_pdu pdus[SMS_SEGMENTS_MAX];
+	struct sms_submit_opts o = {
+		.to = m->peer, .status_report = m->report, .concat_ref = (uint16_t)m->id,
+	};
+	char hex[2 * SMS_PDU_MAX + 1];
+	const char *why = NULL;
+	int n = sms_submit_encode(m->text, strlen(m->text), &o, pdus, SMS_SEGMENTS_MAX, NULL, &why);
+
+	if (n < 0) {
+		/* the text or number can never go out as it is */
+		log_warning("message %lld to %s cannot be encoded: %s", (long long)m->id, m->peer, why);
+		store_send_failed(l->d->store, m->id, false, false, 0, why, now);
+		return;
+	}
+	store_set_segments(l->d->store, m->id, n);
+	/* the claim is on disk before the modem has the PDU: after a power cut it reads as unknown, not queued */
+	store_sync(l->d->store);
+	l->msg_id = m->id;
+	l->segments = n;
+	l->segments_sent = 0;
+	l->msg_failed = false;
+	for (int i = 0; i < n; i++) {
+		hex_encode(pdus[i].data, pdus[i].len, hex);
+		uint64_t token = (uint64_t)m->id << 8 | (uint64_t)(i + 1);
+		if (modem_send(l->modem, hex, pdus[i].tpdu_len, i + 1 < n, token, daemon_now()) < 0) {
+			store_send_failed(l->d->store, m->id, true, i > 0, now + retry_delay(l->d, m->attempts),
+					  "the modem refused the segment", now);
+			l->msg_id = 0;
+			return;
+		}
+	}
+	log_info("message %lld to %s: %d segment%s via %s", (long long)m->id, m->peer, n,
+		 n == 1 ? "" : "s", l->conf->name);
+}
+
+void outbound_run(struct daemon *d, int64_t now)
+{
+	for (unsigned i = 0; i < d->nlines; i++) {
+		struct line *l = &d->lines[i];
+		struct store_message m;
+
+		if (!may_send(l, now))
+			continue;
+		memset(&m, 0, sizeof(m));
+		if (store_claim(d->store, l->conf->line, now, &m) == 0) {
+			start_message(l, &m, now);
+			store_message_free(&m);
+		}
+	}
+	d->next_due = store_next_due(d->store);
+	/*
+	 * Due but not claimable (its line is down, busy or at its cap): look
+	 * again in a second rather than spin; events wake the loop sooner.
+	 */
+	if (d->next_due <= now)
+		d->next_due = now + 1000;
+}
+
+static struct line *line_of(struct daemon *d, int64_t id)
+{
+	for (unsigned i = 0; i < d->nlines; i++)
+		if (d->lines[i].msg_id == id)
+			return &d->lines[i];
+	return NULL;
+}
+
+void outbound_sent(void *ctx, uint64_t token, const struct modem_send_result *r)
+{
+	struct line *self = ctx;
+	struct daemon *d = self->d;
+	int64_t id = (int64_t)(token >> 8), now = daemon_now();
+	int seq = (int)(token & 0xFF);
+	struct line *l = line_of(d, id);
+	struct store_message m;
+
+	if (!l || l->msg_failed)
+		return;
+	if (r->mr >= 0) {
+		store_segment_sent(d->store, id, seq, r->mr, now);
+		if (++l->segments_sent == l->segments) {
+			l->msg_id = 0;
+			l->sent_today++;
+			l->next_send_at = now + 60000 / (l->conf->rate_per_minute ? l->conf->rate_per_minute : 1);
+			d->wake = true;
+		}
+		return;
+	}
+	/* one segment failed: the message fails or retries as a whole */
+	l->msg_failed = true;
+	l->msg_id = 0;
+	memset(&m, 0, sizeof(m));
+	int attempts = store_get(d->store, id, &m) == 0 ? m.attempts : 1;
+	store_message_free(&m);
+	bool temporary = r->error_class == AT_ERROR_TEMPORARY;
+	int64_t retry_at = temporary && attempts <= (int)d->conf.retries ? now + retry_delay(d, attempts) : 0;
+	bool maybe_sent = r->maybe_sent || seq > 1;
+	store_send_failed(d->store, id, temporary, maybe_sent, retry_at, r->error, now);
+	/* unknown: the customer may have it; the configuration says whether to send again */
+	if (maybe_sent && d->conf.unknown_requeue)
+		store_retry(d->store, id, now);
+	else if (maybe_sent)
+		store_hold(d->store, id, now);
+	log_warning("message %lld segment %d via %s failed: %s%s", (long long)id, seq, l->conf->name,
+		    r->error ? r->error : "error", r->maybe_sent ? " (it may have gone out)" : "");
+	d->wake = true;
+}
