@@ -49,6 +49,7 @@ store = "$tmp/parley.db";
 control_socket = "$tmp/parleyd.sock";
 log_level = "debug";
 queue = { retries = 2; retry_base = 1; };
+metrics = { file = "$tmp/parley.prom"; interval = 5; };
 modems = (
   { name = "sim"; device = "$tmp/modem"; profile = "sim800"; line = "+447700900100";
     rate_per_minute = 600; }
@@ -119,6 +120,29 @@ check "a temporary error is retried and then sent" wait_for 15 state_is "$id5" s
 
 out=$(p send --to "+44 7700" "bad number" 2>&1)
 check "an invalid number is refused or failed with a reason" wait_for 10 sh -c "$PARLEY -c $tmp/parley.conf queue --state failed | grep -q '+44 7700'"
+
+out=$(p at sim AT+CSQ)
+check "parley at passes a person's command through ($out)" has "$out" "+CSQ:"
+check "and shows the final result" has "$out" "OK"
+out=$(p at sim ATE1 2>&1)
+rc=$?
+check "commands that would break the driver are refused (exit $rc)" test $rc -ne 0
+check "with a reason" has "$out" "refused"
+
+metrics_has() { grep -q "$1" "$tmp/parley.prom"; }
+check "metrics are written as a node-exporter textfile" wait_for 12 metrics_has 'parley_modem_ready{modem="sim",line="+447700900100"} 1'
+check "with messages by state" metrics_has 'parley_messages{state="sent"}'
+
+sed -i 's/log_level = "debug";/log_level = "info";/' "$tmp/parley.conf"
+kill -HUP "$daemon_pid"
+reloaded() { grep -q "configuration reloaded" "$tmp/daemon.log"; }
+check "SIGHUP reloads the configuration" wait_for 5 reloaded
+echo 'modems = oops' >>"$tmp/parley.conf"
+kill -HUP "$daemon_pid"
+kept() { grep -q "keeping the running configuration" "$tmp/daemon.log"; }
+check "a broken configuration on SIGHUP changes nothing, and says why" wait_for 5 kept
+check "and the daemon keeps running" kill -0 "$daemon_pid"
+sed -i '$d' "$tmp/parley.conf" # the broken line goes again
 
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parley/at_chan.h"
 #include "parley/at_errors.h"
 #include "parley/sms.h"
 
@@ -142,6 +143,18 @@ uint64_t modem_deadline(const struct modem *m);
  */
 int modem_send(struct modem *m, const char *pdu_hex, unsigned tpdu_len, bool more,
 	       uint64_t token, uint64_t now_ms);
+
+/*
+ * A person's AT command for debugging (`parley at`), queued with the
+ * driver's own. cb gets the answer exactly once (a timeout or a reset
+ * answers too). Commands that would break the driver's assumptions (echo,
+ * text mode, verbose errors, message routing, resets, the CMGS prompt) are
+ * refused. Returns 0; -EPERM with *reason for a refused command; -EAGAIN
+ * when the port is closed; -EINVAL for an empty or multi-line text; -ENOMEM.
+ */
+typedef void (*modem_at_cb)(void *ctx, const struct at_response *r);
+int modem_at(struct modem *m, const char *text, unsigned timeout_ms, modem_at_cb cb, void *ctx,
+	     const char **reason);
 
 enum modem_state modem_state(const struct modem *m);
 const struct modem_identity *modem_identity(const struct modem *m);

@@ -59,6 +59,8 @@ static const char usage_text[] =
 	"       parley queue [--state STATE] [--limit N]\n"
 	"       parley inbox [--limit N]\n"
 	"       parley show ID\n"
+	"       parley status\n"
+	"       parley at MODEM COMMAND   (a person's AT command, through the running daemon)\n"
 	"common: -c FILE (default /etc/parley/parley.conf), --store DB, --socket PATH, --json\n"
 	"TIME is \"YYYY-MM-DD HH:MM[:SS]\" in local time, or +SECONDS from now.\n";
 
@@ -408,4 +410,47 @@ int cli_status_main(int argc, char **argv)
 	printf("%s\n", shown ? "" : " none yet");
 	cJSON_Delete(s);
 	return CLI_EXIT_OK;
+}
+
+int cli_at_main(int argc, char **argv)
+{
+	struct args a;
+	int r = parse(argc, argv, &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_OK : r;
+	if (argc - a.first != 2)
+		return usage_error("at takes a modem name and one AT command (quote it)");
+	if ((r = cli_target_open(&a.target, NULL)))
+		return r;
+	cJSON *req = cJSON_CreateObject();
+	cJSON_AddStringToObject(req, "cmd", "at");
+	cJSON_AddStringToObject(req, "modem", argv[a.first]);
+	cJSON_AddStringToObject(req, "text", argv[a.first + 1]);
+	char *json = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	cJSON *reply = json ? cli_daemon_request(&a.target, json) : NULL;
+	free(json);
+	if (!reply) {
+		fprintf(stderr, "parley: parleyd is not running (no answer on %s)\n", a.target.socket_path);
+		return CLI_EXIT_FAIL;
+	}
+	bool ok = cJSON_IsTrue(cJSON_GetObjectItem(reply, "ok"));
+	if (a.json) {
+		cli_json_print(reply);
+		return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	}
+	const char *error = cJSON_GetStringValue(cJSON_GetObjectItem(reply, "error"));
+	const char *final = cJSON_GetStringValue(cJSON_GetObjectItem(reply, "final"));
+	const char *meaning = cJSON_GetStringValue(cJSON_GetObjectItem(reply, "meaning"));
+	const cJSON *line;
+	cJSON_ArrayForEach(line, cJSON_GetObjectItem(reply, "lines"))
+		printf("%s\n", cJSON_GetStringValue(line));
+	if (error)
+		fprintf(stderr, "parley: %s\n", error);
+	else
+		printf("%s%s%s%s\n", final ? final : "", meaning ? "  (" : "", meaning ? meaning : "",
+		       meaning ? ")" : "");
+	cJSON_Delete(reply);
+	return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }

@@ -7,5 +7,6 @@ int cli_queue_main(int argc, char **argv);
 int cli_inbox_main(int argc, char **argv);
 int cli_show_main(int argc, char **argv);
 int cli_status_main(int argc, char **argv);
+int cli_at_main(int argc, char **argv);
 
 #endif

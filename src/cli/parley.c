@@ -30,6 +30,7 @@ static const struct cli_command commands[] = {
 	{ "inbox", "list received messages", cli_inbox_main },
 	{ "show", "one message with its state history", cli_show_main },
 	{ "status", "the running daemon's modems and message counts", cli_status_main },
+	{ "at", "send one AT command to a modem through the daemon (debugging)", cli_at_main },
 	{ "pdu", "decode, encode and count SMS PDUs (no modem needed)", cli_pdu_main },
 };
 

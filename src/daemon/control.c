@@ -3,10 +3,13 @@
  * One JSON request per connection, one JSON line back:
  *   {"cmd":"wake"}    the queue changed (parley send wrote to the store)
  *   {"cmd":"status"}  modems and queue counts
+ *   {"cmd":"at","modem":NAME,"text":"AT+CSQ"}  a person's AT command; the
+ *                     answer comes when the modem gives it
  * Anything else, or bad JSON, gets {"ok":false,"error":"..."}.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -25,11 +28,14 @@
 
 struct client {
 	int fd;
+	unsigned serial;      /* tells a reused slot from the client an answer was for */
+	bool waiting;         /* an AT answer is on its way */
 	size_t len;
 	char buf[REQUEST_MAX];
 };
 
 static int listen_fd = -1;
+static unsigned next_serial;
 static char listen_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct client clients[CLIENTS_MAX];
 
@@ -129,6 +135,66 @@ static cJSON *status_json(struct daemon *d)
 	return o;
 }
 
+static void reply_and_close(struct client *c, cJSON *reply)
+{
+	char *text = cJSON_PrintUnformatted(reply);
+	if (text) {
+		/* a small reply to a local socket: one write, best effort */
+		if (write(c->fd, text, strlen(text)) < 0 || write(c->fd, "\n", 1) < 0)
+			log_debug("control client went away before its answer");
+		free(text);
+	}
+	cJSON_Delete(reply);
+	close(c->fd);
+	c->fd = -1;
+	c->waiting = false;
+}
+
+static void at_answered(void *ctx, const struct at_response *r)
+{
+	uintptr_t token = (uintptr_t)ctx;
+	struct client *c = &clients[token % CLIENTS_MAX];
+	cJSON *o, *lines;
+
+	if (c->fd < 0 || !c->waiting || c->serial != token / CLIENTS_MAX)
+		return; /* the person gave up waiting */
+	o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "ok", r->final == AT_FINAL_OK);
+	cJSON_AddStringToObject(o, "final", r->final_line[0] ? r->final_line : at_final_name(r->final));
+	lines = cJSON_AddArrayToObject(o, "lines");
+	for (size_t i = 0; i < r->nlines; i++)
+		cJSON_AddItemToArray(lines, cJSON_CreateString(r->lines[i]));
+	if (r->final == AT_FINAL_CMS_ERROR)
+		cJSON_AddStringToObject(o, "meaning", at_cms_error_text(r->code));
+	else if (r->final == AT_FINAL_CME_ERROR)
+		cJSON_AddStringToObject(o, "meaning", at_cme_error_text(r->code));
+	reply_and_close(c, o);
+}
+
+/* Starts a person's AT command; NULL when it went to the modem (answered later), else the error. */
+static const char *start_at(struct daemon *d, struct client *c, const cJSON *req)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(req, "modem");
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(req, "text");
+	const char *why = "the modem refused the command";
+
+	if (!cJSON_IsString(name) || !cJSON_IsString(text))
+		return "\"at\" needs \"modem\" and \"text\" strings";
+	for (unsigned i = 0; i < d->nlines; i++) {
+		if (strcmp(d->lines[i].conf->name, name->valuestring) != 0)
+			continue;
+		uintptr_t token = (uintptr_t)c->serial * CLIENTS_MAX + (uintptr_t)(c - clients);
+		int r = modem_at(d->lines[i].modem, text->valuestring, 10000, at_answered,
+				 (void *)token, &why);
+		if (r == 0) {
+			c->waiting = true;
+			return NULL;
+		}
+		return r == -EINVAL ? "an AT command is one line of text" : why;
+	}
+	return "no modem by that name";
+}
+
 static void answer(struct daemon *d, struct client *c)
 {
 	cJSON *req = cJSON_Parse(c->buf), *reply = NULL;
@@ -144,8 +210,14 @@ static void answer(struct daemon *d, struct client *c)
 		reply = cJSON_CreateObject();
 	} else if (strcmp(cmd->valuestring, "status") == 0) {
 		reply = status_json(d);
+	} else if (strcmp(cmd->valuestring, "at") == 0) {
+		error = start_at(d, c, req);
+		if (!error) {
+			cJSON_Delete(req);
+			return; /* at_answered replies */
+		}
 	} else {
-		error = "unknown command (known: wake, status)";
+		error = "unknown command (known: wake, status, at)";
 	}
 	if (!reply) {
 		reply = cJSON_CreateObject();
@@ -154,14 +226,7 @@ static void answer(struct daemon *d, struct client *c)
 	} else {
 		cJSON_AddBoolToObject(reply, "ok", true);
 	}
-	char *text = cJSON_PrintUnformatted(reply);
-	if (text) {
-		/* a small reply to a local socket: one write, best effort */
-		if (write(c->fd, text, strlen(text)) < 0 || write(c->fd, "\n", 1) < 0)
-			log_debug("control client went away before its answer");
-		free(text);
-	}
-	cJSON_Delete(reply);
+	reply_and_close(c, reply);
 	cJSON_Delete(req);
 }
 
@@ -178,6 +243,8 @@ void control_handle(struct daemon *d, int fd, short revents)
 			if (clients[i].fd < 0) {
 				clients[i].fd = cfd;
 				clients[i].len = 0;
+				clients[i].waiting = false;
+				clients[i].serial = ++next_serial;
 				return;
 			}
 		close(cfd); /* too many at once: the client retries */
@@ -187,6 +254,16 @@ void control_handle(struct daemon *d, int fd, short revents)
 		struct client *c = &clients[i];
 		if (c->fd != fd)
 			continue;
+		if (c->waiting) {
+			/* only a hang-up is expected while the modem answers */
+			char drop[64];
+			if (read(fd, drop, sizeof(drop)) == 0) {
+				close(fd);
+				c->fd = -1;
+				c->waiting = false;
+			}
+			return;
+		}
 		ssize_t n = read(fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
 		if (n > 0) {
 			c->len += (size_t)n;
@@ -196,8 +273,10 @@ void control_handle(struct daemon *d, int fd, short revents)
 		} else if (n < 0 && errno == EAGAIN) {
 			return;
 		}
-		if (c->len)
-			answer(d, c);
+		if (c->len) {
+			answer(d, c); /* closes, unless an AT answer is pending */
+			return;
+		}
 		close(fd);
 		c->fd = -1;
 		return;

@@ -40,6 +40,9 @@ struct daemon {
 	bool wake;               /* look at the queue now */
 	int64_t next_due;        /* the queue's earliest send_at */
 	int64_t next_housekeeping;
+	int64_t next_metrics;
+	int64_t next_purge;
+	const char *config_path;
 };
 
 int64_t daemon_now(void);
@@ -51,6 +54,9 @@ void outbound_sent(void *ctx, uint64_t token, const struct modem_send_result *r)
 /* inbound.c */
 int inbound_commit(void *ctx, const struct modem_inbound *in);
 void inbound_call(void *ctx, const char *number);
+
+/* metrics.c: writes the textfile when one is configured; 0 or -1 */
+int metrics_write(struct daemon *d);
 
 /* control.c */
 int control_open(struct daemon *d, const char *path);

@@ -122,8 +122,59 @@ static void housekeeping(struct daemon *d, int64_t now)
 	int n = store_expire(d->store, now);
 	if (n > 0)
 		log_info("%d queued message%s expired", n, n == 1 ? "" : "s");
-	store_flush_parts(d->store, now, (int64_t)d->conf.reassembly_timeout * 1000, NULL, NULL);
+	n = store_flush_parts(d->store, now, (int64_t)d->conf.reassembly_timeout * 1000, NULL, NULL);
+	if (n > 0)
+		log_warning("%d message%s delivered incomplete: parts missing after %u s", n,
+			    n == 1 ? "" : "s", d->conf.reassembly_timeout);
+	if (d->conf.retention_days && now >= d->next_purge) {
+		store_purge_bodies(d->store, now - (int64_t)d->conf.retention_days * 86400000);
+		d->next_purge = now + 3600 * 1000;
+	}
+	if (d->conf.metrics_file[0] && now >= d->next_metrics) {
+		metrics_write(d);
+		d->next_metrics = now + (int64_t)d->conf.metrics_interval * 1000;
+	}
 	d->next_housekeeping = now + HOUSEKEEPING_MS;
+}
+
+/*
+ * SIGHUP: what can change live does (log level, queue settings, metrics,
+ * each modem's rate and cap); modems added, removed or moved need a restart,
+ * and a configuration that does not load changes nothing.
+ */
+static void reload(struct daemon *d)
+{
+	static struct conf next;
+	char err[512];
+
+	if (conf_load(d->config_path, &next, err, sizeof(err)) < 0) {
+		log_error("SIGHUP: %s; keeping the running configuration", err);
+		return;
+	}
+	bool same_modems = next.nmodems == d->conf.nmodems;
+	for (size_t i = 0; same_modems && i < next.nmodems; i++)
+		same_modems = !strcmp(next.modems[i].name, d->conf.modems[i].name) &&
+			      !strcmp(next.modems[i].device, d->conf.modems[i].device) &&
+			      !strcmp(next.modems[i].line, d->conf.modems[i].line);
+	if (strcmp(next.store, d->conf.store) || strcmp(next.control_socket, d->conf.control_socket) ||
+	    !same_modems)
+		log_warning("SIGHUP: the store, the control socket or the modems changed: restart parleyd to apply that");
+	for (size_t i = 0; same_modems && i < next.nmodems; i++) {
+		d->conf.modems[i].rate_per_minute = next.modems[i].rate_per_minute;
+		d->conf.modems[i].daily_cap = next.modems[i].daily_cap;
+	}
+	d->conf.log_level = next.log_level;
+	d->conf.retries = next.retries;
+	d->conf.retry_base = next.retry_base;
+	d->conf.unknown_requeue = next.unknown_requeue;
+	d->conf.reassembly_timeout = next.reassembly_timeout;
+	d->conf.retention_days = next.retention_days;
+	d->conf.report_window = next.report_window;
+	memcpy(d->conf.metrics_file, next.metrics_file, sizeof(d->conf.metrics_file));
+	d->conf.metrics_interval = next.metrics_interval;
+	log_set_level(d->conf.log_level);
+	log_info("SIGHUP: configuration reloaded from %s", d->config_path);
+	d->wake = true;
 }
 
 static int run(struct daemon *d, int sfd)
@@ -194,7 +245,7 @@ static int run(struct daemon *d, int sfd)
 				struct signalfd_siginfo si;
 				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 					if (si.ssi_signo == SIGHUP) {
-						log_info("SIGHUP: nothing in this version changes live; restart to apply a new configuration");
+						reload(d);
 					} else {
 						log_info("signal %u: stopping", si.ssi_signo);
 						stopping = true;
@@ -210,6 +261,7 @@ static int run(struct daemon *d, int sfd)
 			modem_link_tick(d->lines[i].link, mono_ms());
 	}
 	notify_send("STOPPING=1");
+	metrics_write(d);
 	return 0;
 }
 
@@ -239,6 +291,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	d.config_path = path;
 	if (conf_load(path, &d.conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "<3>%s\n", err);
 		return 1;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "modem_internal.h"
 #include "parley/at_result.h"
@@ -774,6 +775,56 @@ uint64_t modem_deadline(const struct modem *m)
 			d = m->next_sweep_at;
 	}
 	return d;
+}
+
+struct person_cmd {
+	modem_at_cb cb;
+	void *ctx;
+};
+
+static void person_done(void *user, const struct at_response *r)
+{
+	struct person_cmd *p = user;
+	p->cb(p->ctx, r);
+}
+
+int modem_at(struct modem *m, const char *text, unsigned timeout_ms, modem_at_cb cb, void *ctx,
+	     const char **reason)
+{
+	/* what the driver relies on staying as it set it (and the prompt it drives) */
+	static const char *const refused[] = {
+		"ATE1", "ATZ", "AT&F", "AT+CMGF=1", "AT+CMEE=0", "AT+CMEE=2", "AT+CNMI", "AT+CMGS",
+		"AT+CMGW", "AT+CFUN", "AT+CPIN=", "AT+CSCS", "ATV0", "ATQ1",
+	};
+	struct person_cmd *p;
+	int r;
+
+	if (!text || !*text || strpbrk(text, "\r\n\x1A\x1B") || !cb)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strncasecmp(text, refused[i], strlen(refused[i])) == 0) {
+			if (reason)
+				*reason = "refused: it would change a setting the driver depends on";
+			return -EPERM;
+		}
+	if (m->state == MODEM_STATE_CLOSED || m->state == MODEM_STATE_FAILED) {
+		if (reason)
+			*reason = "the modem's port is not open";
+		return -EAGAIN;
+	}
+	p = malloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->cb = cb;
+	p->ctx = ctx;
+	struct at_cmd cmd = {
+		.text = text, .timeout_ms = timeout_ms ? timeout_ms : m->cfg.command_timeout_ms,
+		.done = person_done, .user = p, .destroy = free,
+	};
+	r = at_chan_send(m->chan, &cmd, m->now);
+	if (r < 0)
+		free(p);
+	return r;
 }
 
 enum modem_state modem_state(const struct modem *m)
