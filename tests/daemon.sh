@@ -121,6 +121,15 @@ check "a temporary error is retried and then sent" wait_for 15 state_is "$id5" s
 out=$(p send --to "+44 7700" "bad number" 2>&1)
 check "an invalid number is refused or failed with a reason" wait_for 10 sh -c "$PARLEY -c $tmp/parley.conf queue --state failed | grep -q '+44 7700'"
 
+out=$(p send --json --at +600 --to +447700900130 "Changed my mind")
+id6=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$out")
+out=$(p cancel "$id6")
+check "a queued message can be cancelled ($out)" state_is "$id6" cancelled
+out=$(p retry "$id" 2>&1)
+rc=$?
+check "retry refuses a message that was sent (exit $rc)" test $rc -ne 0
+check "with a reason" has "$out" "only unknown or held"
+
 out=$(p at sim AT+CSQ)
 check "parley at passes a person's command through ($out)" has "$out" "+CSQ:"
 check "and shows the final result" has "$out" "OK"

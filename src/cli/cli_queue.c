@@ -58,7 +58,7 @@ static const char usage_text[] =
 	"                   [--priority N] [--expire SECONDS] [--marketing] TEXT\n"
 	"       parley queue [--state STATE] [--limit N]\n"
 	"       parley inbox [--limit N]\n"
-	"       parley show ID\n"
+	"       parley show ID | cancel ID | retry ID\n"
 	"       parley status\n"
 	"       parley at MODEM COMMAND   (a person's AT command, through the running daemon)\n"
 	"common: -c FILE (default /etc/parley/parley.conf), --store DB, --socket PATH, --json\n"
@@ -453,4 +453,55 @@ int cli_at_main(int argc, char **argv)
 		       meaning ? ")" : "");
 	cJSON_Delete(reply);
 	return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+/* cancel and retry: one message id, one store call, the daemon woken. */
+static int one_id_main(int argc, char **argv, bool retry)
+{
+	struct args a;
+	struct store *st;
+	long id;
+	int r = parse(argc, argv, &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_OK : r;
+	if (argc - a.first != 1 || !number_arg(argv[a.first], 1, INT32_MAX, &id))
+		return usage_error(retry ? "retry takes one message ID" : "cancel takes one message ID");
+	if ((r = cli_target_open(&a.target, &st)))
+		return r;
+	r = retry ? store_retry(st, id, wall_ms()) : store_cancel(st, id, wall_ms());
+	if (r < 0) {
+		const char *why = r == -ENOENT ? "no such message"
+				  : r == -EPERM ? (retry ? "only unknown or held messages can be sent again"
+						         : "only queued or held messages can be cancelled")
+				  : store_error(st);
+		if (a.json)
+			cli_json_print_error(why);
+		else
+			fprintf(stderr, "parley: message %ld: %s\n", id, why);
+		store_close(st);
+		return CLI_EXIT_FAIL;
+	}
+	store_close(st);
+	if (a.json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "id", (double)id);
+		cJSON_AddStringToObject(o, "state", retry ? "queued" : "cancelled");
+		cli_json_print(o);
+	} else {
+		printf("message %ld %s\n", id, retry ? "queued again" : "cancelled");
+	}
+	if (retry)
+		wake_daemon(&a.target, true);
+	return CLI_EXIT_OK;
+}
+
+int cli_cancel_main(int argc, char **argv)
+{
+	return one_id_main(argc, argv, false);
+}
+
+int cli_retry_main(int argc, char **argv)
+{
+	return one_id_main(argc, argv, true);
 }

@@ -8,5 +8,7 @@ int cli_inbox_main(int argc, char **argv);
 int cli_show_main(int argc, char **argv);
 int cli_status_main(int argc, char **argv);
 int cli_at_main(int argc, char **argv);
+int cli_cancel_main(int argc, char **argv);
+int cli_retry_main(int argc, char **argv);
 
 #endif

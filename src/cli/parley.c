@@ -29,6 +29,8 @@ static const struct cli_command commands[] = {
 	{ "queue", "list outbound messages", cli_queue_main },
 	{ "inbox", "list received messages", cli_inbox_main },
 	{ "show", "one message with its state history", cli_show_main },
+	{ "cancel", "cancel a queued or held message", cli_cancel_main },
+	{ "retry", "send an unknown or held message again", cli_retry_main },
 	{ "status", "the running daemon's modems and message counts", cli_status_main },
 	{ "at", "send one AT command to a modem through the daemon (debugging)", cli_at_main },
 	{ "pdu", "decode, encode and count SMS PDUs (no modem needed)", cli_pdu_main },

@@ -177,6 +177,32 @@ static void reload(struct daemon *d)
 	d->wake = true;
 }
 
+struct id_list {
+	int64_t ids[1024];
+	int n;
+};
+
+static int collect_id(void *ctx, const struct store_message *m)
+{
+	struct id_list *l = ctx;
+	l->ids[l->n++] = m->id;
+	return l->n == (int)(sizeof(l->ids) / sizeof(l->ids[0]));
+}
+
+/* unknown = "hold": what the daemon died with waits for a person, marked so. */
+static void hold_unknown(struct daemon *d)
+{
+	static struct id_list l;
+	int64_t now = daemon_now();
+
+	do {
+		l.n = 0;
+		store_list(d->store, STORE_UNKNOWN, 0, 1024, collect_id, &l);
+		for (int i = 0; i < l.n; i++)
+			store_hold(d->store, l.ids[i], now);
+	} while (l.n == 1024);
+}
+
 static int run(struct daemon *d, int sfd)
 {
 	uint64_t watchdog = notify_watchdog_ms(), next_watchdog = 0;
@@ -306,9 +332,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rc = store_recover(d.store, d.conf.unknown_requeue, daemon_now());
+	if (rc > 0 && !d.conf.unknown_requeue)
+		hold_unknown(&d);
 	if (rc > 0)
 		log_warning("%d message%s were at a modem when parleyd last stopped: marked %s", rc,
-			    rc == 1 ? "" : "s", d.conf.unknown_requeue ? "unknown and queued again" : "unknown, held for a person");
+			    rc == 1 ? "" : "s", d.conf.unknown_requeue ? "unknown and queued again" : "held for a person (parley show ID, then parley retry ID or parley cancel ID)");
 	if (d.conf.nmodems == 0)
 		log_warning("no modems configured: messages will queue until one is");
 	sfd = signals_open();
