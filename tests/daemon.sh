@@ -130,6 +130,11 @@ rc=$?
 check "retry refuses a message that was sent (exit $rc)" test $rc -ne 0
 check "with a reason" has "$out" "only unknown or held"
 
+out=$("$PARLEYD" -c "$tmp/parley.conf" 2>&1)
+rc=$?
+check "a second parleyd on the same store refuses to start (exit $rc)" test $rc -eq 1
+check "and says why" has "$out" "another parleyd is running"
+
 out=$(p at sim AT+CSQ)
 check "parley at passes a person's command through ($out)" has "$out" "+CSQ:"
 check "and shows the final result" has "$out" "OK"

@@ -140,6 +140,7 @@ static void harness_free(struct harness *h)
 static void init_until_sim(struct harness *h)
 {
 	modem_port_opened(h->m, h->now);
+	advance(h, 300); /* the quiet period before the probe */
 	expect(h, PROBE, "AT\r" OK);             /* echo still on */
 	expect(h, "ATE0", "ATE0\r" OK);
 	expect(h, "AT+CMEE=1", OK);
@@ -179,6 +180,22 @@ static struct harness *ready_modem(void)
 	assert_int_equal(modem_health(h->m)->rssi, 21);
 	assert_string_equal(modem_health(h->m)->operator_name, "EE");
 	return h;
+}
+
+/* A killed daemon's answers still arriving are dropped, and the probe waits for quiet. */
+static void stale_answers_drained(void **state)
+{
+	struct harness *h = harness_new(NULL, NULL);
+	(void)state;
+	modem_port_opened(h->m, h->now);
+	advance(h, 200);
+	modem_says(h, "\r\n+CPIN: READY\r\n\r\nOK\r\n"); /* for a command we never sent */
+	advance(h, 200);
+	assert_string_equal(written(h), ""); /* not quiet long enough yet */
+	advance(h, 100);
+	expect(h, PROBE, OK);
+	expect(h, "ATE0", OK);
+	harness_free(h);
 }
 
 static void initialises_to_ready(void **state)
@@ -242,6 +259,7 @@ static void other_imei_refused(void **state)
 	struct harness *h = harness_new(NULL, "869999999999999");
 	(void)state;
 	modem_port_opened(h->m, h->now);
+	advance(h, 300); /* the quiet period before the probe */
 	expect(h, PROBE, OK);
 	expect(h, "ATE0", OK);
 	expect(h, "AT+CMEE=1", OK);
@@ -490,6 +508,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(initialises_to_ready),
+		cmocka_unit_test(stale_answers_drained),
 		cmocka_unit_test(pin_entered_once),
 		cmocka_unit_test(wrong_pin_is_not_retried),
 		cmocka_unit_test(missing_pin_fails),

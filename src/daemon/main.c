@@ -5,12 +5,14 @@
  */
 #define _GNU_SOURCE /* signalfd */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -177,6 +179,30 @@ static void reload(struct daemon *d)
 	d->wake = true;
 }
 
+/*
+ * One daemon per store: a second one would mark the first one's messages
+ * unknown at start-up and drive the same modems. The lock lives as long as
+ * the process (the kernel drops it however the process ends).
+ */
+static int lock_store(const struct daemon *d)
+{
+	char path[CONF_PATH_MAX + 8];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", d->conf.store);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_error("cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		log_error("another parleyd is running with the store %s (it holds %s)", d->conf.store, path);
+		close(fd);
+		return -1;
+	}
+	return fd; /* kept open on purpose */
+}
+
 struct id_list {
 	int64_t ids[1024];
 	int n;
@@ -327,6 +353,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(d.conf.log_level);
+	if (lock_store(&d) < 0)
+		return 1;
 	if (store_open(d.conf.store, &d.store, err, sizeof(err)) < 0) {
 		log_error("store %s: %s", d.conf.store, err);
 		return 1;

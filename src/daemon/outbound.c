@@ -64,6 +64,10 @@ static void start_message(struct line *l, const struct store_message *m, int64_t
 		if (modem_send(l->modem, hex, pdus[i].tpdu_len, i + 1 < n, token, daemon_now()) < 0) {
 			store_send_failed(l->d->store, m->id, true, i > 0, now + retry_delay(l->d, m->attempts),
 					  "the modem refused the segment", now);
+			/* earlier segments are on their way: the customer may get part of it */
+			if (i > 0)
+				l->d->conf.unknown_requeue ? store_retry(l->d->store, m->id, now)
+							   : store_hold(l->d->store, m->id, now);
 			l->msg_id = 0;
 			return;
 		}
@@ -91,8 +95,13 @@ void outbound_run(struct daemon *d, int64_t now)
 	 * Due but not claimable (its line is down, busy or at its cap): look
 	 * again in a second rather than spin; events wake the loop sooner.
 	 */
-	if (d->next_due <= now)
-		d->next_due = now + 1000;
+	if (d->next_due <= now) {
+		int64_t soonest = now + 1000;
+		for (unsigned i = 0; i < d->nlines; i++)
+			if (d->lines[i].next_send_at > now && d->lines[i].next_send_at < soonest)
+				soonest = d->lines[i].next_send_at; /* a rate slot opens sooner */
+		d->next_due = soonest;
+	}
 }
 
 static struct line *line_of(struct daemon *d, int64_t id)

@@ -21,6 +21,8 @@
 #define REGISTRATION_POLL_MS 2000
 #define CALL_REPORT_GAP_MS 15000 /* RING repeats every few seconds for one call */
 #define RING_WITHOUT_CLIP_MS 1500
+#define PORT_DRAIN_MS 300      /* silence wanted on a freshly opened port before the probe */
+#define CPIN_UNREADABLE_MAX 3
 
 const char *modem_state_name(enum modem_state s)
 {
@@ -245,8 +247,17 @@ static enum step_result got_cpin(struct modem *m, const struct at_response *r)
 		modem_cmd(m, cmd, NULL, false, NULL, 0, on_pin_entered, (long)m->init_step);
 		return STEP_WAIT;
 	}
+	if (!state[0]) {
+		/* no +CPIN line: a garbled answer, not a verdict on the SIM */
+		if (++m->cpin_unreadable > CPIN_UNREADABLE_MAX) {
+			modem_recover(m, "no readable answer to AT+CPIN?");
+			return STEP_WAIT;
+		}
+		m->timer_at = m->now + SIM_BUSY_RETRY_MS;
+		return STEP_WAIT;
+	}
 	char why[96];
-	snprintf(why, sizeof(why), "SIM not usable: +CPIN: %s", state[0] ? state : "?");
+	snprintf(why, sizeof(why), "SIM not usable: +CPIN: %s", state);
 	fail_for_good(m, why);
 	return STEP_WAIT;
 }
@@ -694,8 +705,15 @@ void modem_port_opened(struct modem *m, uint64_t now_ms)
 	restart_stream(m);
 	m->recover_level = 0;
 	m->probe_failures = 0;
+	m->cpin_unreadable = 0;
 	modem_set_state(m, MODEM_STATE_PROBE, "port opened");
-	probe_send(m);
+	/*
+	 * Answers to a previous owner's commands (a parleyd killed a moment
+	 * ago) may still be on their way; taken for ours they would be off by
+	 * one for the whole dialogue. Let the line go quiet first.
+	 */
+	m->drain_until = now_ms + PORT_DRAIN_MS;
+	m->timer_at = m->drain_until;
 }
 
 void modem_port_lost(struct modem *m, uint64_t now_ms)
@@ -710,6 +728,14 @@ void modem_port_lost(struct modem *m, uint64_t now_ms)
 void modem_feed(struct modem *m, const uint8_t *data, size_t len, uint64_t now_ms)
 {
 	m->now = now_ms;
+	if (now_ms < m->drain_until) {
+		/* still answering someone else: dropped, and the quiet period starts again */
+		if (m->ev->trace)
+			m->ev->trace(m->ctx, '<', (const char *)data, len);
+		m->drain_until = now_ms + PORT_DRAIN_MS;
+		m->timer_at = m->drain_until;
+		return;
+	}
 	at_chan_feed(m->chan, data, len, now_ms);
 }
 

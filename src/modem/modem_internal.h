@@ -41,6 +41,8 @@ struct modem {
 	uint64_t next_poll_at, next_sweep_at;
 	uint64_t last_call_at;
 	uint64_t ring_at;          /* a RING waiting for its +CLIP, 0 when none */
+	uint64_t drain_until;      /* bytes before this are a previous owner's answers */
+	unsigned cpin_unreadable;  /* +CPIN? answers without a +CPIN line, in a row */
 
 	struct pending_send *sends, *sends_tail;
 	bool send_in_flight;
