@@ -84,7 +84,8 @@ static const char *written(struct harness *h)
 
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	memcpy(buf, data, n);
+	if (n)
+		memcpy(buf, data, n);
 	buf[n] = '\0';
 	modem_output_done(h->m, n);
 	if (n && (buf[n - 1] == '\r' || buf[n - 1] == 0x1A))

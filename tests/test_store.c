@@ -210,7 +210,7 @@ static void test_state_names(void **state)
 	assert_string_equal(store_state_name(STORE_PARTIAL), "partial");
 	assert_int_equal(store_state_from_name("nonsense"), -EINVAL);
 	assert_int_equal(store_state_from_name(NULL), -EINVAL);
-	assert_int_equal(store_schema_version(), 1);
+	assert_int_equal(store_schema_version(), 2);
 }
 
 static void test_bad_arguments(void **state)
@@ -972,7 +972,12 @@ static void test_inbound_single(void **state)
 	assert_int_equal(m.created_at, T0);
 	store_message_free(&m);
 	assert_history(f->st, id, "received");
+	/* the same PDU handed over again (a crash between commit and AT+CMGD): nothing new */
+	int64_t again = -1;
+	assert_int_equal(store_inbound(f->st, &p, T0 + 10, &again), 0);
+	assert_int_equal(again, 0);
 	/* a "set" of one part is a message at once; so is an empty text */
+	p.pdu_hex = "07911326040000F0040B92";
 	p.concat = true;
 	p.total = 1;
 	p.seq = 1;
@@ -986,13 +991,14 @@ static void test_inbound_single(void **state)
 static void add_part(struct store *st, const char *line, const char *sender, int ref, int total,
 		     int seq, const char *text, int64_t now, int64_t *id)
 {
-	char pdu[32];
+	char pdu[160];
 	struct store_inbound_part p = {
 		.line = line, .sender = sender, .text = text, .pdu_hex = pdu, .concat = true,
 		.ref = ref, .total = total, .seq = seq, .sent_at = T0 - 1000 * seq,
 	};
 
-	snprintf(pdu, sizeof(pdu), "PDU%d", seq);
+	/* distinct parts are distinct PDUs; the same PDU twice is a re-read */
+	snprintf(pdu, sizeof(pdu), "PDU-%s-%s-%d-%d-%d-%s", line, sender, ref, total, seq, text);
 	if (store_inbound(st, &p, now, id) != 0)
 		fail_msg("store_inbound: %s", store_error(st));
 }

@@ -17,6 +17,8 @@
 #include "parley/utf8.h"
 #include "store_internal.h"
 
+#define SEEN_PDUS_KEEP_MS (7LL * 86400 * 1000)
+
 #define PARTS_MAX 255
 #define REF_MAX 0xffff
 
@@ -234,6 +236,31 @@ static int part_locked(struct store *st, const struct store_inbound_part *p, int
 	return deliver_set(st, &k, STORE_RECEIVED, now, id);
 }
 
+/*
+ * Records the PDU as committed on its line: 1 when it already was (the
+ * modem read it again after a crash), 0 when new, or an error.
+ */
+static int seen_before(struct store *st, const struct store_inbound_part *p, int64_t now)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!p->pdu_hex || !*p->pdu_hex)
+		return 0;
+	s = store_stmt(st, STMT_SEEN_ADD,
+		       "INSERT OR IGNORE INTO seen_pdus (line, pdu, at) VALUES (?1, ?2, ?3)");
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, p->line, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, p->pdu_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_db_fail(st, "remembering a received PDU");
+	return sqlite3_changes(st->db) == 0 ? 1 : 0;
+}
+
 int store_inbound(struct store *st, const struct store_inbound_part *p, int64_t now, int64_t *id)
 {
 	int64_t new_id = 0;
@@ -254,10 +281,13 @@ int store_inbound(struct store *st, const struct store_inbound_part *p, int64_t 
 				  p->seq, p->total, p->ref);
 	if ((rc = store_begin(st)) < 0)
 		return rc;
-	if (!p->concat || p->total == 1)
+	rc = seen_before(st, p, now);
+	if (rc == 1)
+		rc = 0; /* handed over again after a crash: already committed, nothing to do */
+	else if (rc == 0 && (!p->concat || p->total == 1))
 		rc = insert_message(st, STORE_RECEIVED, p->line, p->sender, p->text, p->pdu_hex, 1,
 				    p->sent_at, NULL, now, &new_id);
-	else
+	else if (rc == 0)
 		rc = part_locked(st, p, now, &new_id);
 	rc = store_end(st, rc);
 	if (rc == 0 && id)
@@ -338,6 +368,13 @@ int store_flush_parts(struct store *st, int64_t now, int64_t timeout_ms,
 		return -EINVAL;
 	if (timeout_ms < 0)
 		return store_fail(st, -EINVAL, "the reassembly timeout is negative");
+	/* a modem hands a PDU over again within minutes, not weeks */
+	sqlite3_stmt *prune = store_stmt(st, STMT_SEEN_PRUNE, "DELETE FROM seen_pdus WHERE at < ?1");
+	if (prune) {
+		sqlite3_bind_int64(prune, 1, now - SEEN_PDUS_KEEP_MS);
+		sqlite3_step(prune);
+		sqlite3_reset(prune);
+	}
 	if ((rc = store_begin(st)) < 0)
 		return rc;
 	rc = old_sets(st, now - timeout_ms, &keys, &n);

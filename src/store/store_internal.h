@@ -21,6 +21,8 @@
  * stays beside the code that runs it; the slot only names the cache entry.
  */
 enum store_stmt {
+	STMT_SEEN_ADD,
+	STMT_SEEN_PRUNE,
 	STMT_BEGIN,
 	STMT_COMMIT,
 	STMT_ROLLBACK,

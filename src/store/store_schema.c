@@ -131,6 +131,19 @@ static const struct migration migrations[] = {
 	/* STORE_APPLICATION_ID in decimal */
 	"PRAGMA application_id = 1886547065;"
 	"PRAGMA user_version = 1;" },
+	{ 2,
+	/*
+	 * seen_pdus: every inbound PDU committed in the last week, by line. A
+	 * modem can hand the same PDU over again when parleyd dies between the
+	 * commit and AT+CMGD; this is what recognises it across restarts.
+	 */
+	"CREATE TABLE seen_pdus ("
+	" line TEXT NOT NULL,"
+	" pdu TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" PRIMARY KEY (line, pdu)) WITHOUT ROWID;"
+	"CREATE INDEX seen_pdus_age ON seen_pdus (at);"
+	"PRAGMA user_version = 2;" },
 };
 
 #define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
