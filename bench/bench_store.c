@@ -73,7 +73,7 @@ static void path_in_dir(char *out, size_t size, const char *name)
 
 static void remove_db(const char *path)
 {
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock" };
 	char p[512];
 
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
