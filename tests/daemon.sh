@@ -10,12 +10,7 @@ PARLEY=${PARLEY:-build/parley}
 PARLEYD=${PARLEYD:-build/parleyd}
 MODEMSIM=${MODEMSIM:-build/modemsim}
 
-for b in "$PARLEY" "$PARLEYD" "$MODEMSIM"; do
-	if [ ! -x "$b" ]; then
-		fail "$b is built"
-		exit 1
-	fi
-done
+need_built "$PARLEY" "$PARLEYD" "$MODEMSIM"
 
 tmp=$(mktemp -d /tmp/parley-e2e-XXXXXX)
 sim_pid= daemon_pid=
@@ -29,15 +24,6 @@ trap cleanup EXIT
 ctl() { "$MODEMSIM" --control "$tmp/sim.sock" --send "$1"; }
 p() { "$PARLEY" -c "$tmp/parley.conf" "$@"; }
 
-# wait_for SECONDS COMMAND...: until the command succeeds
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 
 "$MODEMSIM" --profile sim800 --link "$tmp/modem" --control "$tmp/sim.sock" \
 	--log "$tmp/sim.log" --number +447700900100 >"$tmp/sim.out" 2>"$tmp/sim.err" &

@@ -30,12 +30,7 @@ RANDOM=$SEED
 # the queue must be empty this long after the last restart (at 600 a minute)
 DRAIN_S=$((N / 10 + 40))
 
-for b in "$PARLEY" "$PARLEYD" "$MODEMSIM"; do
-	if [ ! -x "$b" ]; then
-		fail "$b is built"
-		exit 1
-	fi
-done
+need_built "$PARLEY" "$PARLEYD" "$MODEMSIM"
 
 tmp=$(mktemp -d /tmp/parley-crash-XXXXXX)
 sim_pid= daemon_pid= sender_pid=
@@ -50,15 +45,6 @@ trap cleanup EXIT
 ctl() { "$MODEMSIM" --control "$tmp/sim.sock" --send "$1"; }
 p() { "$PARLEY" -c "$tmp/parley.conf" "$@"; }
 
-# wait_for SECONDS COMMAND...: until the command succeeds
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 
 # records: one JSON object a line from a one-line JSON array of flat objects
 records() { sed 's/^\[//; s/\]$//; s/},{"id"/}\n{"id"/g'; }

@@ -14,12 +14,7 @@ L1=+447700900101
 L2=+447700900102
 A=+447700900777
 
-for b in "$PARLEY" "$PARLEYD" "$MODEMSIM"; do
-	if [ ! -x "$b" ]; then
-		fail "$b is built"
-		exit 1
-	fi
-done
+need_built "$PARLEY" "$PARLEYD" "$MODEMSIM"
 
 tmp=$(mktemp -d /tmp/parley-lines-XXXXXX)
 sim1_pid= sim2_pid= daemon_pid=
@@ -35,15 +30,6 @@ trap cleanup EXIT
 ctl() { "$MODEMSIM" --control "$tmp/sim$1.sock" --send "$2"; }
 p() { "$PARLEY" -c "$tmp/parley.conf" "$@"; }
 
-# wait_for SECONDS COMMAND...: until the command succeeds
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 
 # got N TEXT: how many of simulator N's received messages have exactly TEXT
 got() { ctl "$1" '{"cmd":"sent"}' | grep -o "\"to\":\"[^\"]*\",\"text\":\"$2\"" | wc -l; }
