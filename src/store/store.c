@@ -252,3 +252,17 @@ int store_sync(struct store *st)
 		return store_fail(st, -EIO, "could not flush the write-ahead log to disk");
 	return 0;
 }
+
+int store_row_int64(struct store *st, sqlite3_stmt *s, int64_t *out, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : store_db_fail(st, what);
+	}
+	sqlite3_reset(s);
+	return rc;
+}

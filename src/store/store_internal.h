@@ -89,6 +89,12 @@ int store_fail(struct store *st, int err, const char *fmt, ...)
 int store_db_fail(struct store *st, const char *what);
 
 /*
+ * Steps a bound query whose answer is one integer: 1 with *out set when a
+ * row came, 0 when none did, or store_db_fail(what). Resets the statement.
+ */
+int store_row_int64(struct store *st, sqlite3_stmt *s, int64_t *out, const char *what);
+
+/*
  * BEGIN IMMEDIATE: every write transaction takes the write lock before it
  * reads, so a read-then-write can never be overtaken by another process
  * (which in WAL would fail at once with SQLITE_BUSY_SNAPSHOT, no retry).

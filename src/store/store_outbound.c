@@ -101,20 +101,11 @@ static int key_find(struct store *st, const char *key, int64_t *id)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_KEY_FIND,
 				     "SELECT id FROM messages WHERE idem_key = ?1");
-	int rc;
 
 	if (!s)
 		return -EIO;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : store_db_fail(st, "looking up an idempotency key");
-	}
-	sqlite3_reset(s);
-	return rc;
+	return store_row_int64(st, s, id, "looking up an idempotency key");
 }
 
 static int enqueue_locked(struct store *st, const struct store_new_message *m,
@@ -229,21 +220,12 @@ static int pick_level(struct store *st, const char *line, int64_t below, int64_t
 				     "SELECT priority FROM messages WHERE state = 'queued'"
 				     " AND want_line IS ?1 AND priority < ?2"
 				     " ORDER BY priority DESC LIMIT 1");
-	int rc;
 
 	if (!s)
 		return -EIO;
 	store_bind_text(s, 1, line);
 	sqlite3_bind_int64(s, 2, below);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*level = sqlite3_column_int64(s, 0);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : store_db_fail(st, "finding the next message");
-	}
-	sqlite3_reset(s);
-	return rc;
+	return store_row_int64(st, s, level, "finding the next message");
 }
 
 /* The oldest due message of one priority level in the bucket: 1 with it, 0 none. */
