@@ -28,7 +28,8 @@ DEMO_DEBS := $(BUILD_DEBS) mosquitto
 CODEC_SRC := $(sort $(wildcard src/codec/*.c))
 # every layer below the programs, lowest first; tests link the objects they use
 LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c)) \
-	$(sort $(wildcard src/io/*.c)) $(sort $(wildcard src/store/*.c)) $(sort $(wildcard src/config/*.c))
+	$(sort $(wildcard src/io/*.c)) $(sort $(wildcard src/store/*.c)) $(sort $(wildcard src/config/*.c)) \
+	$(sort $(wildcard src/policy/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
 DAEMON_SRC := $(sort $(wildcard src/daemon/*.c))

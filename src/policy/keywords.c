@@ -1,0 +1,330 @@
+/*
+ * Keyword matching for consent (CTIA Messaging Principles: STOP and its
+ * synonyms, START, HELP; Canadian French and Spanish equivalents). The
+ * lists are data; matching is on the normalised text (keywords_normalise).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parley/keywords.h"
+#include "parley/utf8.h"
+
+#define EXTRA_MAX 64
+
+static const char *const builtin_opt_out[] = {
+	"STOP", "STOPALL", "STOP ALL", "UNSUBSCRIBE", "UNSUB", "CANCEL", "END", "QUIT", "REVOKE",
+	"OPTOUT", "OPT OUT", "REMOVE",
+	"ARRET",                                   /* Canadian French */
+	"ALTO", "BAJA", "PARAR", "CANCELAR",       /* Spanish; never ALTA, which subscribes */
+};
+static const char *const builtin_opt_in[] = { "START", "UNSTOP", "YES" };
+static const char *const builtin_help[] = { "HELP", "INFO", "AIDE", "AYUDA" };
+
+/*
+ * Word sequences that read as a request to stop. Matched on word
+ * boundaries anywhere in the message; those starting with STOP are skipped
+ * after a negation ("don't stop texting"), and those ending with STOP
+ * before a word of visiting ("please stop by").
+ */
+static const char *const suspected_phrases[] = {
+	"STOP TEXTING", "STOP TEXT", "STOP SENDING", "STOP MESSAGING", "STOP MESSAGES",
+	"STOP CONTACTING", "STOP THE TEXTS", "STOP THESE", "STOP THIS", "STOP IT", "STOP NOW",
+	"STOP PLEASE", "PLEASE STOP", "REMOVE ME", "TAKE ME OFF", "OFF YOUR LIST", "OFF THE LIST",
+	"NO MORE TEXTS", "NO MORE TEXT", "NO MORE MESSAGES", "NO MORE SMS", "DONT TEXT ME",
+	"DO NOT TEXT", "DONT MESSAGE ME", "DONT CONTACT ME", "DO NOT CONTACT", "UNSUBSCRIBE ME",
+	"OPT ME OUT", "LEAVE ME ALONE", "WANT TO UNSUBSCRIBE", "STOP ENVOYER", "ARRETEZ",
+	"DEJEN DE ENVIAR", "NO ME ENVIEN", "NO MAS MENSAJES",
+};
+
+/* Words that keep a following STOP from being a request ("don't stop"). */
+static const char *const negations[] = { "DONT", "NOT", "NEVER", "CANT", "WONT" };
+/* Words after STOP that mean visiting, not stopping ("stop by", "stop in"). */
+static const char *const visiting[] = { "BY", "IN", "OVER", "AT", "AROUND", "PAST", "HERE", "THERE" };
+/*
+ * Opt-out words that start a request on their own ("STOP thanks",
+ * "Unsubscribe please"); not CANCEL, END or REMOVE, which start ordinary
+ * sentences ("cancel my order", "end of the week").
+ */
+static const char *const leading_words[] = {
+	"STOP", "STOPALL", "UNSUBSCRIBE", "UNSUB", "OPTOUT", "REVOKE", "ARRET", "ALTO", "BAJA", "PARAR",
+};
+#define LEADING_MAX_WORDS 4
+
+struct extra {
+	enum keyword_kind kind;
+	char word[KEYWORD_TEXT_MAX];
+};
+
+struct keywords {
+	size_t nextra;
+	struct extra extra[EXTRA_MAX];
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *keyword_kind_name(enum keyword_kind k)
+{
+	switch (k) {
+	case KEYWORD_NONE: return "none";
+	case KEYWORD_OPT_OUT: return "opt-out";
+	case KEYWORD_OPT_IN: return "opt-in";
+	case KEYWORD_HELP: return "help";
+	case KEYWORD_SUSPECTED_OPT_OUT: return "suspected-opt-out";
+	}
+	return "none";
+}
+
+/* ---- normalising ---- */
+
+/* U+00C0..U+00FF and U+0100..U+017F to their base letter; ' ' for the two signs. */
+static const char latin1_base[] = "AAAAAAACEEEEIIIIDNOOOOO OUUUUYTSAAAAAAACEEEEIIIIDNOOOOO OUUUUYTY";
+static const char extended_a_base[] =
+	"AAAAAACCCCCCCCDDDDEEEEEEEEEEGGGGGGGGHHHHIIIIIIIIIIIIJJKKKLLLLLLLLLLNNNNNNNNNOOOOOOOO"
+	"RRRRRRSSSSSSSSTTTTTTUUUUUUUUUUUUWWYYYZZZZZZS";
+
+/* The folded letter for cp: an ASCII upper-case letter or digit, 0 for a separator, -1 to keep as is. */
+static int fold(uint32_t cp)
+{
+	if (cp >= 'a' && cp <= 'z')
+		return (int)(cp - 32);
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
+		return (int)cp;
+	if (cp < 0xC0)
+		return 0; /* ASCII punctuation, controls, Latin-1 signs */
+	if (cp <= 0xFF)
+		return latin1_base[cp - 0xC0] == ' ' ? 0 : latin1_base[cp - 0xC0];
+	if (cp <= 0x17F)
+		return extended_a_base[cp - 0x100];
+	/* general punctuation, symbols, arrows, dingbats, emoji, variation selectors */
+	if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	    (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x3000)
+		return 0;
+	return -1; /* other scripts: kept, so they at least never match a Latin keyword */
+}
+
+size_t keywords_normalise(const char *text, char *out, size_t size)
+{
+	size_t len = strlen(text), pos = 0, n = 0;
+	bool space = false;
+
+	if (size == 0)
+		return 0;
+	while (pos < len) {
+		size_t start = pos;
+		int32_t cp = utf8_next(text, len, &pos);
+		int f;
+
+		if (cp < 0) {
+			cp = (unsigned char)text[start]; /* not UTF-8: read the byte as Latin-1 */
+			pos = start + 1;
+		}
+		/* apostrophes join: "don't" is DONT */
+		if (cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC)
+			continue;
+		f = fold((uint32_t)cp);
+		if (f == 0) {
+			space = n > 0;
+			continue;
+		}
+		size_t need = f > 0 ? 1 : pos - start;
+		if (n + (space ? 1 : 0) + need + 1 > size)
+			break;
+		if (space)
+			out[n++] = ' ';
+		space = false;
+		if (f > 0)
+			out[n++] = (char)f;
+		else
+			memcpy(out + n, text + start, need), n += need;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* ---- matching ---- */
+
+static bool in_list(const char *const *list, size_t n, const char *word)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], word) == 0)
+			return true;
+	return false;
+}
+
+/* The word of norm that starts at *p, copied into w; advances *p. False at the end. */
+static bool next_word(const char **p, char *w, size_t size)
+{
+	size_t n = 0;
+
+	while (**p == ' ')
+		(*p)++;
+	if (!**p)
+		return false;
+	while (**p && **p != ' ') {
+		if (n + 1 < size)
+			w[n++] = **p;
+		(*p)++;
+	}
+	w[n] = '\0';
+	return true;
+}
+
+static void set_match(struct keyword_match *m, enum keyword_kind kind, const char *word)
+{
+	if (!m)
+		return;
+	m->kind = kind;
+	size_t n = strlen(word);
+	if (n >= sizeof(m->keyword))
+		n = sizeof(m->keyword) - 1;
+	memcpy(m->keyword, word, n);
+	m->keyword[n] = '\0';
+}
+
+static enum keyword_kind exact(const struct keywords *kw, const char *norm, const char **word)
+{
+	static const struct {
+		const char *const *list;
+		size_t n;
+		enum keyword_kind kind;
+	} lists[] = {
+		{ builtin_opt_out, COUNT(builtin_opt_out), KEYWORD_OPT_OUT },
+		{ builtin_opt_in, COUNT(builtin_opt_in), KEYWORD_OPT_IN },
+		{ builtin_help, COUNT(builtin_help), KEYWORD_HELP },
+	};
+
+	for (size_t l = 0; l < COUNT(lists); l++)
+		for (size_t i = 0; i < lists[l].n; i++)
+			if (strcmp(norm, lists[l].list[i]) == 0) {
+				*word = lists[l].list[i];
+				return lists[l].kind;
+			}
+	for (size_t i = 0; kw && i < kw->nextra; i++)
+		if (strcmp(norm, kw->extra[i].word) == 0) {
+			*word = kw->extra[i].word;
+			return kw->extra[i].kind;
+		}
+	return KEYWORD_NONE;
+}
+
+/* Whether phrase occurs in norm on word boundaries, outside the guards. */
+static bool phrase_found(const char *norm, const char *phrase)
+{
+	size_t plen = strlen(phrase);
+
+	for (const char *at = strstr(norm, phrase); at; at = strstr(at + 1, phrase)) {
+		const char *after = at + plen;
+		if ((at != norm && at[-1] != ' ') || (*after && *after != ' '))
+			continue;
+		if (strncmp(phrase, "STOP", 4) == 0 && at != norm) {
+			/* the word before: "don't stop texting" asks for more, not less */
+			const char *q = at - 1, *start;
+			char prev[16];
+			while (q > norm && q[-1] != ' ')
+				q--;
+			start = q;
+			size_t n = (size_t)(at - 1 - start);
+			if (n < sizeof(prev)) {
+				memcpy(prev, start, n);
+				prev[n] = '\0';
+				if (in_list(negations, COUNT(negations), prev))
+					continue;
+			}
+		}
+		if (plen >= 4 && strcmp(phrase + plen - 4, "STOP") == 0 && *after) {
+			char next[16];
+			const char *p = after;
+			if (next_word(&p, next, sizeof(next)) && in_list(visiting, COUNT(visiting), next))
+				continue;
+		}
+		return true;
+	}
+	return false;
+}
+
+static bool leading_request(const char *norm)
+{
+	const char *p = norm;
+	char first[32], second[32];
+	int words = 0;
+
+	if (!next_word(&p, first, sizeof(first)) || !in_list(leading_words, COUNT(leading_words), first))
+		return false;
+	words = 1;
+	if (next_word(&p, second, sizeof(second))) {
+		words++;
+		if (in_list(visiting, COUNT(visiting), second))
+			return false;
+	}
+	char rest[32];
+	while (next_word(&p, rest, sizeof(rest)))
+		words++;
+	/* "STOP thanks" is a request; a long sentence that starts with Stop is a sentence */
+	return words <= LEADING_MAX_WORDS;
+}
+
+enum keyword_kind keywords_classify(const struct keywords *kw, const char *text,
+				    struct keyword_match *match)
+{
+	char norm[1024];
+	const char *word = NULL;
+	enum keyword_kind kind;
+
+	set_match(match, KEYWORD_NONE, "");
+	if (!text)
+		return KEYWORD_NONE;
+	keywords_normalise(text, norm, sizeof(norm));
+	kind = exact(kw, norm, &word);
+	if (kind != KEYWORD_NONE) {
+		set_match(match, kind, word);
+		return kind;
+	}
+	for (size_t i = 0; i < COUNT(suspected_phrases); i++)
+		if (phrase_found(norm, suspected_phrases[i])) {
+			set_match(match, KEYWORD_SUSPECTED_OPT_OUT, suspected_phrases[i]);
+			return KEYWORD_SUSPECTED_OPT_OUT;
+		}
+	if (leading_request(norm)) {
+		char first[32];
+		const char *p = norm;
+		next_word(&p, first, sizeof(first));
+		set_match(match, KEYWORD_SUSPECTED_OPT_OUT, first);
+		return KEYWORD_SUSPECTED_OPT_OUT;
+	}
+	return KEYWORD_NONE;
+}
+
+struct keywords *keywords_new(void)
+{
+	return calloc(1, sizeof(struct keywords));
+}
+
+void keywords_free(struct keywords *kw)
+{
+	free(kw);
+}
+
+int keywords_add(struct keywords *kw, enum keyword_kind kind, const char *word)
+{
+	char norm[KEYWORD_TEXT_MAX + 1];
+	const char *existing = NULL;
+	enum keyword_kind have;
+
+	if (!kw || !word || (kind != KEYWORD_OPT_OUT && kind != KEYWORD_OPT_IN && kind != KEYWORD_HELP))
+		return -EINVAL;
+	if (keywords_normalise(word, norm, sizeof(norm)) == 0 || strlen(norm) >= KEYWORD_TEXT_MAX)
+		return -EINVAL;
+	have = exact(kw, norm, &existing);
+	if (have == kind)
+		return 0;
+	if (have != KEYWORD_NONE)
+		return -EEXIST;
+	if (kw->nextra == EXTRA_MAX)
+		return -ENOMEM;
+	kw->extra[kw->nextra].kind = kind;
+	memcpy(kw->extra[kw->nextra].word, norm, strlen(norm) + 1);
+	kw->nextra++;
+	return 0;
+}
