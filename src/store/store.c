@@ -266,3 +266,15 @@ int store_row_int64(struct store *st, sqlite3_stmt *s, int64_t *out, const char 
 	sqlite3_reset(s);
 	return rc;
 }
+
+int store_run_int64(struct store *st, sqlite3_stmt *s, int64_t v, const char *what)
+{
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, v);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_db_fail(st, what);
+}

@@ -369,12 +369,8 @@ int store_flush_parts(struct store *st, int64_t now, int64_t timeout_ms,
 	if (timeout_ms < 0)
 		return store_fail(st, -EINVAL, "the reassembly timeout is negative");
 	/* a modem hands a PDU over again within minutes, not weeks */
-	sqlite3_stmt *prune = store_stmt(st, STMT_SEEN_PRUNE, "DELETE FROM seen_pdus WHERE at < ?1");
-	if (prune) {
-		sqlite3_bind_int64(prune, 1, now - SEEN_PDUS_KEEP_MS);
-		sqlite3_step(prune);
-		sqlite3_reset(prune);
-	}
+	store_run_int64(st, store_stmt(st, STMT_SEEN_PRUNE, "DELETE FROM seen_pdus WHERE at < ?1"),
+			now - SEEN_PDUS_KEEP_MS, "forgetting old received PDUs");
 	if ((rc = store_begin(st)) < 0)
 		return rc;
 	rc = old_sets(st, now - timeout_ms, &keys, &n);

@@ -94,6 +94,9 @@ int store_db_fail(struct store *st, const char *what);
  */
 int store_row_int64(struct store *st, sqlite3_stmt *s, int64_t *out, const char *what);
 
+/* Runs a statement whose only parameter ?1 is v: 0, -EIO when s is NULL, or store_db_fail(what). */
+int store_run_int64(struct store *st, sqlite3_stmt *s, int64_t v, const char *what);
+
 /*
  * BEGIN IMMEDIATE: every write transaction takes the write lock before it
  * reads, so a read-then-write can never be overtaken by another process

@@ -386,32 +386,18 @@ int64_t store_next_due(struct store *st)
 
 static int expire_locked(struct store *st, int64_t now)
 {
-	sqlite3_stmt *s;
-	int rc;
-
 	/* the same condition twice in one transaction: the same rows */
-	s = store_stmt(st, STMT_EXPIRE_EVENTS,
+	int rc = store_run_int64(st, store_stmt(st, STMT_EXPIRE_EVENTS,
 		       "INSERT INTO message_events (message_id, seq, state, at, detail)"
 		       " SELECT id, events + 1, 'expired', ?1, 'past its expiry' FROM messages"
-		       " WHERE state = 'queued' AND expire_at > 0 AND expire_at <= ?1");
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, now);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_db_fail(st, "expiring messages");
-	s = store_stmt(st, STMT_EXPIRE,
+		       " WHERE state = 'queued' AND expire_at > 0 AND expire_at <= ?1"),
+		       now, "expiring messages");
+	if (rc == 0)
+		rc = store_run_int64(st, store_stmt(st, STMT_EXPIRE,
 		       "UPDATE messages SET state = 'expired', updated_at = ?1, events = events + 1"
-		       " WHERE state = 'queued' AND expire_at > 0 AND expire_at <= ?1");
-	if (!s)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, now);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_db_fail(st, "expiring messages");
-	return sqlite3_changes(st->db);
+		       " WHERE state = 'queued' AND expire_at > 0 AND expire_at <= ?1"),
+		       now, "expiring messages");
+	return rc < 0 ? rc : sqlite3_changes(st->db);
 }
 
 int store_expire(struct store *st, int64_t now)
