@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "parley/config.h"
+#include "parley/keywords.h"
 
 #define NOBODY_ID 65534
 
@@ -310,10 +311,36 @@ static const struct bad bad_configs[] = {
 	{ THIRD("    device = \"/dev/ttyUSB2\";\n    line = \"+447700900003\";\n"),
 	  "t.conf:5: modems.[2].device: \"/dev/ttyUSB2\" is already the device of modems.[0] (a)" },
 
-	/* sections of later issues */
+	/* policy */
 	{ "policy = { quiet_hours = \"21:00-08:00\"; };\n",
-	  "t.conf:1: policy: not supported until issue 5 (consent and opt-out); remove this "
-	  "section for now" },
+	  "t.conf:1: policy.quiet_hours: expected a group { ... }, got a string" },
+	{ "policy = {\n  quiet_hours = { start = \"21:00\"; end = \"08:00\"; };\n};\n",
+	  "t.conf:1: policy.quiet_hours: the allowed window must start before it ends, within one "
+	  "day (e.g. start = \"08:00\"; end = \"21:00\")" },
+	{ "policy = { quiet_hours = { start = \"8am\"; }; };\n",
+	  "t.conf:1: policy.quiet_hours.start: \"8am\" is not a time of day \"HH:MM\"" },
+	{ "policy = { default_country = \"UK1\"; };\n",
+	  "t.conf:1: policy.default_country: \"UK1\" is not an ISO 3166 country code (two capital "
+	  "letters, e.g. \"GB\")" },
+	{ "policy = { optout_scope = \"sim\"; };\n",
+	  "t.conf:1: policy.optout_scope: \"sim\" is not one of line, group, all" },
+	{ "policy = { retention_days = 30; };\n",
+	  "t.conf:1: policy.retention_days: must be 365 to 36500, got 30" },
+	{ "policy = {\n  keywords = (\n    { language = \"de\"; opt_in = [\"STOP\"]; }\n  );\n};\n",
+	  "t.conf:3: policy.keywords.[0].opt_in.[0]: \"STOP\" already means something else (the "
+	  "built-in STOP, START and HELP words cannot change)" },
+	{ "policy = { keywords = ( { language = \"de\"; stop = [\"STOPP\"]; } ); };\n",
+	  "t.conf:1: policy.keywords.[0].stop: unknown key (language, opt_out, opt_in, help)" },
+	{ "policy = {\n  caps = ( { category = \"marketing\"; max = 3; per = 86400; },\n"
+	  "    { category = \"marketing\"; max = 5; per = 604800; } );\n};\n",
+	  "t.conf:3: policy.caps.[1].category: \"marketing\" has a cap already" },
+	{ "policy = { caps = ( { category = \"promo\"; max = 3; per = 86400; } ); };\n",
+	  "t.conf:1: policy.caps.[0].category: \"promo\" is not one of transactional, "
+	  "conversational, marketing" },
+	{ "policy = { strict = \"yes\"; };\n",
+	  "t.conf:1: policy.strict: expected true or false, got a string" },
+
+	/* sections of later issues */
 	{ "store = \"/x\";\n\nmqtt = { host = \"localhost\"; };\n",
 	  "t.conf:3: mqtt: not supported until issue 6 (the MQTT bridge); remove this section "
 	  "for now" },
@@ -341,6 +368,53 @@ static void errors(void **state)
 		/* a failed load leaves the running configuration alone */
 		assert_memory_equal(&c, &before, sizeof(c));
 	}
+}
+
+static void policy_values(void **state)
+{
+	static const char text[] =
+		"modems = ( { device = \"/dev/ttyUSB2\"; line = \"+447700900001\";"
+		" group = \"support\"; } );\n"
+		"policy = {\n"
+		"  default_country = \"GB\"; optout_scope = \"group\"; revoke_all = true;\n"
+		"  stop_category = \"marketing\"; strict = true; confirm_period = 3600;\n"
+		"  optout_reply = \"Bye\"; optin_reply = \"Hi\"; help_reply = \"Call 0800\";\n"
+		"  retention_days = 3650;\n"
+		"  quiet_hours = { start = \"09:30\"; end = \"20:00\";"
+		" categories = [\"marketing\", \"transactional\"]; };\n"
+		"  caps = ( { category = \"marketing\"; max = 3; per = 86400; } );\n"
+		"  keywords = ( { language = \"de\"; opt_out = [\"STOPP\", \"ABMELDEN\"];"
+		" opt_in = [\"ANMELDEN\"]; help = [\"HILFE\"]; } );\n"
+		"};\n";
+	struct conf c;
+	char err[256] = "";
+
+	(void)state;
+	conf_defaults(&c);
+	assert_int_equal(c.policy.optout_scope, CONF_SCOPE_ALL);
+	assert_int_equal(c.policy.quiet_start, 8 * 60);
+	assert_int_equal(c.policy.quiet_end, 21 * 60);
+	assert_int_equal(c.policy.quiet_categories, CONF_CAT_MARKETING);
+	assert_int_equal(c.policy.retention_days, 1825);
+	assert_true(strstr(c.policy.optout_reply, "START") != NULL);
+	if (conf_load_string(text, "t.conf", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.modems[0].group, "support");
+	assert_string_equal(c.policy.default_country, "GB");
+	assert_int_equal(c.policy.optout_scope, CONF_SCOPE_GROUP);
+	assert_true(c.policy.revoke_all && c.policy.stop_marketing_only && c.policy.strict);
+	assert_int_equal(c.policy.confirm_period, 3600);
+	assert_string_equal(c.policy.optout_reply, "Bye");
+	assert_string_equal(c.policy.help_reply, "Call 0800");
+	assert_int_equal(c.policy.quiet_start, 9 * 60 + 30);
+	assert_int_equal(c.policy.quiet_end, 20 * 60);
+	assert_int_equal(c.policy.quiet_categories, CONF_CAT_MARKETING | CONF_CAT_TRANSACTIONAL);
+	assert_int_equal(c.policy.ncaps, 1);
+	assert_int_equal(c.policy.caps[0].max, 3);
+	assert_int_equal(c.policy.nkeywords, 4);
+	assert_string_equal(c.policy.keywords[1].word, "ABMELDEN");
+	assert_string_equal(c.policy.keywords[1].language, "de");
+	assert_int_equal(c.policy.keywords[3].kind, KEYWORD_HELP);
 }
 
 static void too_long(void **state)
@@ -580,6 +654,7 @@ int main(void)
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(values_at_the_limits),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(policy_values),
 		cmocka_unit_test(too_long),
 		cmocka_unit_test(too_many_modems),
 		cmocka_unit_test(sixteen_modems),

@@ -15,7 +15,23 @@
  *       imei = "..."; iccid = "..."; hangup_calls = true; }
  *   );
  *
- * The policy and mqtt sections belong to later issues and are errors for now.
+ *   policy = {
+ *     default_country = "GB";        # for numbers written without +country
+ *     optout_scope = "all";          # line | group | all: what a STOP stops
+ *     revoke_all = false;            # every STOP revokes all lines (FCC revoke-all)
+ *     stop_category = "all";         # all | marketing: a STOP keeps transactional texts
+ *     strict = false;                # suspected opt-outs ("please stop texting me") act
+ *     confirm_period = 86400;        # seconds: no second confirmation within it
+ *     optout_reply = "..."; optin_reply = "..."; help_reply = "...";
+ *     retention_days = 1825;         # consent records kept at least this long
+ *     quiet_hours = { start = "08:00"; end = "21:00"; categories = ["marketing"]; };
+ *     caps = ( { category = "marketing"; max = 3; per = 86400; } );
+ *     keywords = ( { language = "de"; opt_out = ["STOPP"]; opt_in = ["ANMELDEN"];
+ *                    help = ["HILFE"]; } );
+ *   };
+ *
+ * A modem may name its group: modems = ( { ...; group = "support"; } ).
+ * The mqtt section belongs to a later issue and is an error for now.
  */
 #ifndef PARLEY_CONFIG_H
 #define PARLEY_CONFIG_H
@@ -40,6 +56,49 @@ struct conf_modem {
 	unsigned rate_per_minute;   /* 1..600, default 10 */
 	unsigned daily_cap;         /* 0 none, else max sends per day */
 	bool hangup_calls;          /* default true */
+	char group[32];             /* "" none; opt-outs scoped "group" cover its lines */
+};
+
+#define CONF_REPLY_MAX 481          /* bytes of a consent reply, with its NUL */
+#define CONF_KEYWORDS_MAX 64
+#define CONF_CAPS_MAX 3
+
+enum conf_optout_scope { CONF_SCOPE_LINE, CONF_SCOPE_GROUP, CONF_SCOPE_ALL };
+
+/* The outbound categories, as bits for quiet_hours.categories. */
+#define CONF_CAT_TRANSACTIONAL 1u
+#define CONF_CAT_CONVERSATIONAL 2u
+#define CONF_CAT_MARKETING 4u
+
+struct conf_keyword {
+	int kind;                   /* enum keyword_kind: KEYWORD_OPT_OUT, _OPT_IN or _HELP */
+	char word[64];
+	char language[16];
+};
+
+struct conf_cap {
+	char category[16];          /* transactional | conversational | marketing */
+	unsigned max;               /* texts ... */
+	unsigned per;               /* ... per this many seconds */
+};
+
+struct conf_policy {
+	char default_country[3];    /* ISO 3166 alpha-2, "" none: numbers must carry + */
+	enum conf_optout_scope optout_scope;   /* default all */
+	bool revoke_all;
+	bool stop_marketing_only;   /* stop_category = "marketing" */
+	bool strict;
+	unsigned confirm_period;    /* seconds, default 86400 */
+	char optout_reply[CONF_REPLY_MAX];
+	char optin_reply[CONF_REPLY_MAX];
+	char help_reply[CONF_REPLY_MAX];
+	unsigned retention_days;    /* 1..36500, default 1825 */
+	unsigned quiet_start, quiet_end;   /* minutes of the day, default 08:00 and 21:00 */
+	unsigned quiet_categories;  /* CONF_CAT_* bits, default marketing */
+	size_t ncaps;
+	struct conf_cap caps[CONF_CAPS_MAX];
+	size_t nkeywords;
+	struct conf_keyword keywords[CONF_KEYWORDS_MAX];
 };
 
 struct conf {
@@ -56,6 +115,7 @@ struct conf {
 	unsigned report_window;             /* seconds to match status reports, default 259200 */
 	size_t nmodems;
 	struct conf_modem modems[CONF_MODEMS_MAX];
+	struct conf_policy policy;
 };
 
 /* Fills *c with every default (no modems). */

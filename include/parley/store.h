@@ -105,7 +105,11 @@ struct store_new_message {
 	int priority;            /* higher first */
 	const char *key;         /* caller's idempotency key, or NULL */
 	bool report;             /* ask for status reports */
-	const char *category;    /* "transactional" (default when NULL) or "marketing" */
+	const char *category;    /* "transactional" (default when NULL), "conversational" or
+				    "marketing" */
+	const char *purpose;     /* NULL for every caller but the consent flow: its own
+				    replies ("opt_out_confirmation", "opt_in_confirmation",
+				    "help"), which the gate lets through (see store_set_gate) */
 };
 
 /*
@@ -116,7 +120,8 @@ struct store_new_message {
  * waits for that line rather than leaving from another number; with no
  * earlier conversation, any line takes it. id and existing may be NULL.
  * Returns 0, -EINVAL (empty recipient or text, text not UTF-8, an empty
- * line or key, an unknown category, a negative time), -EIO.
+ * line or key, an unknown category or purpose, a negative time), -EACCES
+ * (the gate refused it: store_refusal says why; nothing was queued), -EIO.
  */
 int store_enqueue(struct store *st, const struct store_new_message *m, int64_t now, int64_t *id,
 		  bool *existing);
@@ -133,6 +138,9 @@ struct store_message {
 	char *key;
 	char *category;          /* NULL for inbound */
 	char *error;             /* last error in words, NULL when none */
+	char *purpose;           /* out: the consent flow's own reply, NULL otherwise */
+	char *keyword;           /* in: what the text meant ("opt_out", ...), NULL if nothing */
+	char *policy;            /* out: the rule that blocked or last held it, NULL none */
 	int priority;
 	bool report;
 	int attempts;
@@ -147,11 +155,55 @@ struct store_message {
 void store_message_free(struct store_message *m);
 
 /*
+ * The gate: policy's say over every outbound message, asked at enqueue and
+ * again inside the claim's transaction, just before a message is marked
+ * sending, so nothing that policy refuses reaches a modem and no change
+ * committed before the claim (an opt-out) can be overtaken by it.
+ *
+ * At enqueue line is the line the message is tied to (asked for, sticky)
+ * or NULL for any; at claim, the claiming line. The gate may read the store
+ * (store_consent_list, store_sent_count, store_purpose_last) but not write
+ * it. Its verdict:
+ *   SEND   go on;
+ *   BLOCK  refused: at enqueue nothing is queued and store_enqueue returns
+ *          -EACCES with code and reason (store_refusal); at claim the
+ *          message becomes blocked with policy = code name, error = reason;
+ *   DEFER  not now (quiet hours, caps): at claim send_at moves to until and
+ *          the message stays queued (its history says why); at enqueue it
+ *          is queued as usual and the claim decides.
+ * Without a gate every message is sent.
+ */
+enum store_gate_action { STORE_GATE_SEND, STORE_GATE_BLOCK, STORE_GATE_DEFER };
+
+#define STORE_REASON_MAX 160
+
+struct store_gate_verdict {
+	enum store_gate_action action;
+	int code;                       /* BLOCK, DEFER: a stable number for callers */
+	const char *code_name;          /* BLOCK, DEFER: static, e.g. "opted_out" */
+	int64_t until;                  /* DEFER: when to ask again (> now) */
+	char reason[STORE_REASON_MAX];  /* words for people */
+};
+
+typedef void store_gate_fn(void *ctx, struct store *st, const struct store_message *m,
+			   const char *line, int64_t now, struct store_gate_verdict *v);
+
+/* Installs the gate (fn NULL removes it); ctx is passed back to it. */
+void store_set_gate(struct store *st, store_gate_fn *fn, void *ctx);
+
+/*
+ * After store_enqueue returned -EACCES: the gate's verdict (code, code_name,
+ * reason). Returns 0, -ENOENT when the last enqueue was not refused.
+ */
+int store_refusal(const struct store *st, struct store_gate_verdict *v);
+
+/*
  * Claims the next due message that line may send (queued, send_at <= now,
  * for this line or for any line), highest priority first, then oldest:
  * marks it sending with line set and attempts counted, in one BEGIN
  * IMMEDIATE transaction, so no two claimers get the same message.
- * Due messages past their expiry are marked expired instead.
+ * Due messages past their expiry are marked expired instead; those the gate
+ * (store_set_gate) blocks or defers are marked so, and the next is tried.
  * Returns 0 with *out filled, -ENOENT when nothing is due, -EINVAL (no
  * line or no out), -EIO.
  * The cost does not grow with the number of queued messages (an index

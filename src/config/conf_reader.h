@@ -94,6 +94,11 @@ const char *conf_type_words(const config_setting_t *s);
 /* Reads the root group of a parsed file into c (conf_schema.c). */
 int conf_schema_read(struct conf_reader *r, const config_setting_t *root, struct conf *c);
 
+/* The policy section (conf_policy.c). */
+struct conf_policy;
+void conf_policy_defaults(struct conf_policy *p);
+conf_read_fn conf_read_policy;
+
 /* Format checks, pure (conf_format.c): NULL when fine, else what is wrong. */
 const char *conf_check_name(const char *v);
 const char *conf_check_line(const char *v);

@@ -130,6 +130,9 @@ static const struct conf_key modem_keys[] = {
 	  .min = 0, .max = DAILY_CAP_MAX },
 	{ .name = "hangup_calls", .read = conf_read_bool,
 	  .offset = offsetof(struct conf_modem, hangup_calls) },
+	{ .name = "group", .read = conf_read_string, .offset = offsetof(struct conf_modem, group),
+	  .size = sizeof(((struct conf_modem *)0)->group), .check = conf_check_name,
+	  .allow_empty = true, .quote = true },
 	{ .name = NULL },
 };
 
@@ -262,8 +265,7 @@ static const struct conf_key top_keys[] = {
 	{ .name = "metrics", .read = conf_read_group, .keys = metrics_keys },
 	{ .name = "queue", .read = conf_read_group, .keys = queue_keys },
 	{ .name = "modems", .read = read_modems },
-	{ .name = "policy", .read = conf_read_unsupported,
-	  .why = "not supported until issue 5 (consent and opt-out); remove this section for now" },
+	{ .name = "policy", .read = conf_read_policy, .offset = offsetof(struct conf, policy) },
 	{ .name = "mqtt", .read = conf_read_unsupported,
 	  .why = "not supported until issue 6 (the MQTT bridge); remove this section for now" },
 	{ .name = NULL },

@@ -33,6 +33,7 @@ void conf_defaults(struct conf *c)
 	c->reassembly_timeout = 3600;
 	c->retention_days = 0;
 	c->report_window = 259200;
+	conf_policy_defaults(&c->policy);
 }
 
 static void set_err(char *err, size_t err_size, const char *name, const char *what)

@@ -278,3 +278,21 @@ int store_run_int64(struct store *st, sqlite3_stmt *s, int64_t v, const char *wh
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : store_db_fail(st, what);
 }
+
+void store_set_gate(struct store *st, store_gate_fn *fn, void *ctx)
+{
+	if (!st)
+		return;
+	st->gate = fn;
+	st->gate_ctx = fn ? ctx : NULL;
+}
+
+int store_refusal(const struct store *st, struct store_gate_verdict *v)
+{
+	if (!st || !v)
+		return -EINVAL;
+	if (!st->refused)
+		return -ENOENT;
+	*v = st->refusal;
+	return 0;
+}

@@ -138,8 +138,8 @@ static int insert_message(struct store *st, enum store_state state, const char *
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_INBOUND_ADD,
 				     "INSERT INTO messages (inbound, state, peer, line, text, pdu,"
-				     " segments, created_at, send_at, updated_at)"
-				     " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7)");
+				     " segments, created_at, send_at, updated_at, policy_done)"
+				     " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, 0)");
 	int rc;
 
 	if (!s)

@@ -38,6 +38,14 @@ enum store_stmt {
 	STMT_CLAIM_LEVEL,
 	STMT_CLAIM_DUE,
 	STMT_CLAIM_MARK,
+	STMT_POLICY_MARK,
+	STMT_CONSENT_ADD,
+	STMT_CONSENT_LIST,
+	STMT_SENT_COUNT,
+	STMT_PURPOSE_LAST,
+	STMT_POLICY_TODO,
+	STMT_POLICY_DONE,
+	STMT_AUDIT_ADD,
 	STMT_NEXT_DUE,
 	STMT_SET_SEGMENTS,
 	STMT_SEG_INFO,
@@ -68,6 +76,10 @@ struct store {
 	sqlite3 *db;
 	bool memory;
 	char error[STORE_ERROR_MAX];
+	store_gate_fn *gate;
+	void *gate_ctx;
+	bool refused;                     /* the last enqueue was refused: refusal holds why */
+	struct store_gate_verdict refusal;
 	sqlite3_stmt *stmt[STORE_STMT_COUNT];
 };
 
@@ -120,7 +132,8 @@ int store_migrate(struct store *st);
 /* The columns store_row_message reads, in its order. */
 #define STORE_MESSAGE_COLUMNS \
 	"id, inbound, state, peer, want_line, line, text, idem_key, category, error, " \
-	"priority, report, attempts, segments, created_at, send_at, expire_at, updated_at"
+	"priority, report, attempts, segments, created_at, send_at, expire_at, updated_at, " \
+	"purpose, keyword, policy"
 
 /* Fills m (overwritten, not freed) from a row of STORE_MESSAGE_COLUMNS. 0 or -ENOMEM. */
 int store_row_message(sqlite3_stmt *s, struct store_message *m);
@@ -141,6 +154,20 @@ int store_event(struct store *st, int64_t id, enum store_state state, int64_t at
  */
 int store_move(struct store *st, int64_t id, enum store_state state, const char *error,
 	       const char *detail, int64_t now);
+
+/* ---- store_outbound.c ---- */
+
+/* Checks a message to enqueue; *category is its category or the default. 0 or -EINVAL. */
+int store_enqueue_check(struct store *st, const struct store_new_message *m,
+			const char **category);
+
+/* Queues a checked message in the caller's transaction (the gate asked unless m->purpose). */
+int store_enqueue_locked(struct store *st, const struct store_new_message *m,
+			 const char *category, int64_t now, int64_t *id, bool *existing);
+
+/* The outbound categories and the consent flow's purposes the store accepts. */
+bool store_category_valid(const char *category);
+bool store_purpose_valid(const char *purpose);
 
 /* Validates a caller's string: non-NULL and non-empty. */
 static inline bool store_str_ok(const char *s)

@@ -44,6 +44,29 @@ int store_state_from_name(const char *name)
 	return -EINVAL;
 }
 
+static bool one_of(const char *v, const char *const *words, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		if (strcmp(v, words[i]) == 0)
+			return true;
+	return false;
+}
+
+bool store_category_valid(const char *category)
+{
+	static const char *const words[] = { "transactional", "conversational", "marketing" };
+
+	return one_of(category, words, sizeof(words) / sizeof(words[0]));
+}
+
+bool store_purpose_valid(const char *purpose)
+{
+	static const char *const words[] = { "opt_out_confirmation", "opt_in_confirmation",
+					     "help" };
+
+	return one_of(purpose, words, sizeof(words) / sizeof(words[0]));
+}
+
 void store_message_free(struct store_message *m)
 {
 	if (!m)
@@ -55,6 +78,9 @@ void store_message_free(struct store_message *m)
 	free(m->key);
 	free(m->category);
 	free(m->error);
+	free(m->purpose);
+	free(m->keyword);
+	free(m->policy);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -83,7 +109,8 @@ int store_row_message(sqlite3_stmt *s, struct store_message *m)
 	if (!column_dup(s, 3, &m->peer) || !column_dup(s, 4, &m->want_line) ||
 	    !column_dup(s, 5, &m->line) || !column_dup(s, 6, &m->text) ||
 	    !column_dup(s, 7, &m->key) || !column_dup(s, 8, &m->category) ||
-	    !column_dup(s, 9, &m->error)) {
+	    !column_dup(s, 9, &m->error) || !column_dup(s, 18, &m->purpose) ||
+	    !column_dup(s, 19, &m->keyword) || !column_dup(s, 20, &m->policy)) {
 		store_message_free(m);
 		return -ENOMEM;
 	}

@@ -108,8 +108,8 @@ static int key_find(struct store *st, const char *key, int64_t *id)
 	return store_row_int64(st, s, id, "looking up an idempotency key");
 }
 
-static int enqueue_locked(struct store *st, const struct store_new_message *m,
-			  const char *category, int64_t now, int64_t *id, bool *existing)
+int store_enqueue_locked(struct store *st, const struct store_new_message *m,
+			 const char *category, int64_t now, int64_t *id, bool *existing)
 {
 	char sticky[LINE_MAX_LEN], detail[STORE_DETAIL_MAX];
 	const char *want = m->line;
@@ -134,10 +134,30 @@ static int enqueue_locked(struct store *st, const struct store_new_message *m,
 			snprintf(detail, sizeof(detail), "sticky line %s", want);
 		}
 	}
+	if (st->gate && !m->purpose) {
+		/* the gate reads it through a const pointer: the casts only fit the struct */
+		struct store_message probe = {
+			.peer = (char *)(uintptr_t)m->to, .want_line = (char *)(uintptr_t)want,
+			.text = (char *)(uintptr_t)m->text, .category = (char *)(uintptr_t)category,
+			.priority = m->priority, .report = m->report,
+			.send_at = m->send_at ? m->send_at : now, .expire_at = m->expire_at,
+			.created_at = now, .updated_at = now,
+		};
+		struct store_gate_verdict v = { .action = STORE_GATE_SEND };
+
+		st->gate(st->gate_ctx, st, &probe, want, now, &v);
+		if (v.action == STORE_GATE_BLOCK) {
+			st->refusal = v;
+			st->refused = true;
+			return store_fail(st, -EACCES, "refused: %s (%s)", v.reason,
+					  v.code_name ? v.code_name : "policy");
+		}
+	}
 	s = store_stmt(st, STMT_ENQUEUE,
 		       "INSERT INTO messages (inbound, state, peer, want_line, text, idem_key,"
-		       " category, priority, report, created_at, send_at, expire_at, updated_at)"
-		       " VALUES (0, 'queued', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?8)");
+		       " category, priority, report, created_at, send_at, expire_at, updated_at,"
+		       " purpose)"
+		       " VALUES (0, 'queued', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?8, ?11)");
 	if (!s)
 		return -EIO;
 	sqlite3_bind_text(s, 1, m->to, -1, SQLITE_STATIC);
@@ -150,6 +170,7 @@ static int enqueue_locked(struct store *st, const struct store_new_message *m,
 	sqlite3_bind_int64(s, 8, now);
 	sqlite3_bind_int64(s, 9, m->send_at ? m->send_at : now);
 	sqlite3_bind_int64(s, 10, m->expire_at);
+	store_bind_text(s, 11, m->purpose);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -159,20 +180,10 @@ static int enqueue_locked(struct store *st, const struct store_new_message *m,
 	return store_event(st, *id, STORE_QUEUED, now, detail[0] ? detail : NULL);
 }
 
-int store_enqueue(struct store *st, const struct store_new_message *m, int64_t now, int64_t *id,
-		  bool *existing)
+int store_enqueue_check(struct store *st, const struct store_new_message *m,
+			const char **category)
 {
-	const char *category = "transactional";
-	int64_t new_id = 0;
-	bool old = false;
-	int rc;
-
-	if (id)
-		*id = 0;
-	if (existing)
-		*existing = false;
-	if (!st)
-		return -EINVAL;
+	*category = "transactional";
 	if (!m)
 		return store_fail(st, -EINVAL, "store_enqueue needs a message");
 	if (!store_str_ok(m->to))
@@ -186,18 +197,40 @@ int store_enqueue(struct store *st, const struct store_new_message *m, int64_t n
 	if (m->key && !*m->key)
 		return store_fail(st, -EINVAL, "the idempotency key is empty (NULL means none)");
 	if (m->category) {
-		if (strcmp(m->category, "transactional") != 0 &&
-		    strcmp(m->category, "marketing") != 0)
-			return store_fail(st, -EINVAL,
-					  "unknown category \"%s\" (transactional or marketing)",
-					  m->category);
-		category = m->category;
+		if (!store_category_valid(m->category))
+			return store_fail(st, -EINVAL, "unknown category \"%s\" (transactional,"
+					  " conversational or marketing)", m->category);
+		*category = m->category;
 	}
-	if (m->send_at < 0 || m->expire_at < 0 || now < 0)
+	if (m->purpose && !store_purpose_valid(m->purpose))
+		return store_fail(st, -EINVAL, "unknown purpose \"%s\"", m->purpose);
+	if (m->send_at < 0 || m->expire_at < 0)
+		return store_fail(st, -EINVAL, "a time is negative");
+	return 0;
+}
+
+int store_enqueue(struct store *st, const struct store_new_message *m, int64_t now, int64_t *id,
+		  bool *existing)
+{
+	const char *category;
+	int64_t new_id = 0;
+	bool old = false;
+	int rc;
+
+	if (id)
+		*id = 0;
+	if (existing)
+		*existing = false;
+	if (!st)
+		return -EINVAL;
+	st->refused = false;
+	if ((rc = store_enqueue_check(st, m, &category)) < 0)
+		return rc;
+	if (now < 0)
 		return store_fail(st, -EINVAL, "a time is negative");
 	if ((rc = store_begin(st)) < 0)
 		return rc;
-	rc = store_end(st, enqueue_locked(st, m, category, now, &new_id, &old));
+	rc = store_end(st, store_enqueue_locked(st, m, category, now, &new_id, &old));
 	if (rc < 0)
 		return rc;
 	if (id)
@@ -306,6 +339,61 @@ static int claim_pick(struct store *st, const char *line, int64_t now, struct pi
 	return any || own;
 }
 
+/* Gives a message policy's reason and the rule's name, and records the change. */
+static int policy_mark(struct store *st, int64_t id, const struct store_gate_verdict *v,
+		       int64_t now)
+{
+	char detail[STORE_DETAIL_MAX];
+	const char *rule = v->code_name ? v->code_name : "policy";
+	bool block = v->action == STORE_GATE_BLOCK;
+	/* a gate deferring to now would have the claim spin on the same message */
+	int64_t until = v->until > now ? v->until : now + 60000;
+	sqlite3_stmt *s = store_stmt(st, STMT_POLICY_MARK,
+				     "UPDATE messages SET policy = ?2, send_at = ?3 WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, rule, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, block ? now : until);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_db_fail(st, "marking a message for policy");
+	sqlite3_reset(s);
+	if (rc < 0)
+		return rc;
+	if (block) {
+		snprintf(detail, sizeof(detail), "%.32s: %.120s", rule, v->reason);
+		return store_move(st, id, STORE_BLOCKED, v->reason, detail, now);
+	}
+	snprintf(detail, sizeof(detail), "%.32s until %lld: %.96s", rule, (long long)until,
+		 v->reason);
+	return store_event(st, id, STORE_QUEUED, now, detail);
+}
+
+/*
+ * The gate's word on a picked message, in the claim's transaction: 0 send
+ * it, 1 it was blocked or deferred (try the next), or a negative errno.
+ * The consent flow's own replies (purpose set) pass: an opt-out's
+ * confirmation must reach the number that just opted out.
+ */
+static int ask_gate(struct store *st, int64_t id, const char *line, int64_t now)
+{
+	struct store_gate_verdict v = { .action = STORE_GATE_SEND };
+	struct store_message m;
+	int rc;
+
+	if (!st->gate)
+		return 0;
+	if ((rc = store_load(st, id, &m)) < 0)
+		return rc;
+	if (!m.purpose)
+		st->gate(st->gate_ctx, st, &m, line, now, &v);
+	store_message_free(&m);
+	if (v.action == STORE_GATE_SEND)
+		return 0;
+	return (rc = policy_mark(st, id, &v, now)) < 0 ? rc : 1;
+}
+
 /* 0 with out filled, 1 when nothing is due (expiries made on the way still commit). */
 static int claim_locked(struct store *st, const char *line, int64_t now, struct store_message *out)
 {
@@ -318,9 +406,10 @@ static int claim_locked(struct store *st, const char *line, int64_t now, struct 
 	for (;;) {
 		if ((rc = claim_pick(st, line, now, &p)) <= 0)
 			return rc < 0 ? rc : 1;
-		if (p.expire_at == 0 || p.expire_at > now)
+		if (p.expire_at != 0 && p.expire_at <= now)
+			rc = store_move(st, p.id, STORE_EXPIRED, NULL, "past its expiry when due", now);
+		else if ((rc = ask_gate(st, p.id, line, now)) == 0)
 			break;
-		rc = store_move(st, p.id, STORE_EXPIRED, NULL, "past its expiry when due", now);
 		if (rc < 0)
 			return rc;
 	}

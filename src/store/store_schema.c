@@ -144,6 +144,64 @@ static const struct migration migrations[] = {
 	" PRIMARY KEY (line, pdu)) WITHOUT ROWID;"
 	"CREATE INDEX seen_pdus_age ON seen_pdus (at);"
 	"PRAGMA user_version = 2;" },
+	{ 3,
+	/*
+	 * Consent (issue 5). purpose marks the replies the consent flow sends
+	 * itself (an opt-out's confirmation, the help text): they pass the
+	 * block they answer, and a second one within a period is not sent.
+	 * keyword is what an inbound text meant; policy_done says the consent
+	 * flow has acted on it (0 only for inbound messages still to read, so
+	 * a crash between storing a STOP and recording it loses nothing).
+	 * policy names the rule that blocked or held an outbound message.
+	 */
+	"ALTER TABLE messages ADD COLUMN purpose TEXT;"
+	"ALTER TABLE messages ADD COLUMN keyword TEXT;"
+	"ALTER TABLE messages ADD COLUMN policy TEXT;"
+	"ALTER TABLE messages ADD COLUMN policy_done INTEGER NOT NULL DEFAULT 1;"
+	"CREATE INDEX messages_purpose ON messages (peer, purpose, created_at)"
+	" WHERE purpose IS NOT NULL;"
+	"CREATE INDEX messages_policy_todo ON messages (id) WHERE policy_done = 0;"
+	/*
+	 * The consent ledger: append-only. Whether a number may be texted is
+	 * worked out from all of its rows, oldest first (policy/consent.c), so
+	 * no row is ever changed; one is deleted only once the retention
+	 * period (consent_retention, set by store_consent_purge) has passed.
+	 * The triggers hold against any code path, not only this build's.
+	 */
+	"CREATE TABLE consent_ledger ("
+	" id INTEGER PRIMARY KEY,"
+	" number TEXT NOT NULL,"
+	" action TEXT NOT NULL CHECK (action IN ('grant', 'revoke')),"
+	" scope TEXT NOT NULL CHECK (scope IN ('line', 'group', 'all')),"
+	" scope_name TEXT NOT NULL DEFAULT '',"
+	" category TEXT NOT NULL,"
+	" method TEXT NOT NULL,"
+	" disclosure TEXT,"
+	" recorded_by TEXT NOT NULL,"
+	" message_id INTEGER,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX consent_number ON consent_ledger (number, id);"
+	"CREATE TABLE consent_retention (ms INTEGER NOT NULL);"
+	"INSERT INTO consent_retention (ms) VALUES (157680000000);" /* 5 x 365 days */
+	"CREATE TRIGGER consent_append_only BEFORE UPDATE ON consent_ledger BEGIN"
+	" SELECT RAISE(ABORT, 'the consent ledger is append-only');"
+	" END;"
+	"CREATE TRIGGER consent_retained BEFORE DELETE ON consent_ledger"
+	" WHEN OLD.at > CAST(strftime('%s', 'now') AS INTEGER) * 1000"
+	" - (SELECT ms FROM consent_retention) BEGIN"
+	" SELECT RAISE(ABORT, 'consent records are kept for the whole retention period');"
+	" END;"
+	/* who read or exported the ledger, and when: audits ask */
+	"CREATE TABLE consent_audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" operation TEXT NOT NULL,"
+	" who TEXT NOT NULL,"
+	" detail TEXT);"
+	"CREATE TRIGGER consent_audit_append_only BEFORE UPDATE ON consent_audit BEGIN"
+	" SELECT RAISE(ABORT, 'the consent audit log is append-only');"
+	" END;"
+	"PRAGMA user_version = 3;" },
 };
 
 #define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
