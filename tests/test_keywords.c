@@ -36,9 +36,9 @@ static void normalising(void **state)
 	keywords_normalise("don\xE2\x80\x99t stop \xF0\x9F\x9B\x91", out, sizeof(out)); /* don’t stop 🛑 */
 	assert_string_equal(out, "DONT STOP");
 	keywords_normalise("\xC5\x81\xC3\xB3" "d\xC5\xBA stra\xC3\x9F" "e", out, sizeof(out)); /* Łódź straße */
-	assert_string_equal(out, "LODZ STRASE");
-	keywords_normalise("\xD0\xA1\xD1\x82\xD0\xBE\xD0\xBF", out, sizeof(out)); /* Стоп: kept as written */
-	assert_string_equal(out, "\xD0\xA1\xD1\x82\xD0\xBE\xD0\xBF");
+	assert_string_equal(out, "LODZ STRASSE");
+	keywords_normalise("\xD0\xA1\xD1\x82\xD0\xBE\xD0\xBF", out, sizeof(out)); /* Стоп: upper case */
+	assert_string_equal(out, "\xD0\xA1\xD0\xA2\xD0\x9E\xD0\x9F");
 	keywords_normalise("caf\xE9 STOP", out, sizeof(out)); /* Latin-1, not UTF-8 */
 	assert_string_equal(out, "CAFE STOP");
 	assert_int_equal(keywords_normalise("!!! ...", out, sizeof(out)), 0);
@@ -66,6 +66,9 @@ static void exact_keywords(void **state)
 	/* ALTA subscribes in Spanish: never an opt-out */
 	expect("ALTA", KEYWORD_NONE);
 	expect("alta!", KEYWORD_NONE);
+	expect("\xEF\xBC\xB3\xEF\xBC\xB4\xEF\xBC\xAF\xEF\xBC\xB0", KEYWORD_OPT_OUT); /* ＳＴＯＰ */
+	expect("Sto\xCC\x81p", KEYWORD_OPT_OUT); /* Stóp, decomposed */
+	expect("\xEF\xBB\xBFSTOP", KEYWORD_OPT_OUT); /* after a byte order mark */
 }
 
 static void suspected_requests(void **state)

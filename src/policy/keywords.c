@@ -84,37 +84,69 @@ static const char extended_a_base[] =
 	"AAAAAACCCCCCCCDDDDEEEEEEEEEEGGGGGGGGHHHHIIIIIIIIIIIIJJKKKLLLLLLLLLLNNNNNNNNNOOOOOOOO"
 	"RRRRRRSSSSSSSSTTTTTTUUUUUUUUUUUUWWYYYZZZZZZS";
 
-/* The folded letter for cp: an ASCII upper-case letter or digit, 0 for a separator, -1 to keep as is. */
-static int fold(uint32_t cp)
+#define FOLD_SEPARATOR 0    /* punctuation, spaces, symbols, emoji: one space between words */
+#define FOLD_INVISIBLE (-1) /* joins the letters either side: combining accents, zero-width signs */
+
+/*
+ * The folded form of cp: an upper-case ASCII letter or digit, another
+ * script's letter in upper case (kept when it has no case or no mapping
+ * here), FOLD_SEPARATOR or FOLD_INVISIBLE. ß is the caller's (it folds to
+ * two letters).
+ */
+static int32_t fold(uint32_t cp)
 {
 	if (cp >= 'a' && cp <= 'z')
-		return (int)(cp - 32);
+		return (int32_t)(cp - 32);
 	if ((cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
-		return (int)cp;
+		return (int32_t)cp;
+	if (cp == 0xAD)
+		return FOLD_INVISIBLE; /* soft hyphen: "UN\u00ADSUBSCRIBE" is one word */
 	if (cp < 0xC0)
-		return 0; /* ASCII punctuation, controls, Latin-1 signs */
+		return FOLD_SEPARATOR; /* ASCII punctuation, controls, Latin-1 signs */
 	if (cp <= 0xFF)
-		return latin1_base[cp - 0xC0] == ' ' ? 0 : latin1_base[cp - 0xC0];
+		return latin1_base[cp - 0xC0] == ' ' ? FOLD_SEPARATOR : latin1_base[cp - 0xC0];
 	if (cp <= 0x17F)
 		return extended_a_base[cp - 0x100];
-	/* general punctuation, symbols, arrows, dingbats, emoji, variation selectors */
+	/* combining diacritical marks: a decomposed (NFD) Ê is E + U+0302, folded like Ê */
+	if (cp >= 0x300 && cp <= 0x36F)
+		return FOLD_INVISIBLE;
+	/* Cyrillic lower case to upper case (operators' words); Ё read as Е, as Russian writers do */
+	if (cp == 0x401 || cp == 0x451)
+		return 0x415;
+	if (cp >= 0x430 && cp <= 0x44F)
+		return (int32_t)(cp - 0x20);
+	if (cp >= 0x450 && cp <= 0x45F)
+		return (int32_t)(cp - 0x50);
+	/* zero-width space, non-joiner, joiner, word joiner, byte order mark */
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+		return FOLD_INVISIBLE;
+	/* full-width ASCII (ＳＴＯＰ！) is ASCII (its compatibility decomposition) */
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return fold(cp - 0xFEE0);
+	/* general punctuation, symbols, arrows, dingbats, emoji, variation selectors, emoji tags */
 	if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-	    (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x3000)
-		return 0;
-	return -1; /* other scripts: kept, so they at least never match a Latin keyword */
+	    (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x3000 || (cp >= 0xE0000 && cp <= 0xE007F))
+		return FOLD_SEPARATOR;
+	return (int32_t)cp; /* other scripts: kept, so they at least never match a Latin keyword */
 }
 
-size_t keywords_normalise(const char *text, char *out, size_t size)
+/*
+ * Normalises text[0..len) into out (see keywords_normalise); *used is how
+ * many bytes of text were read before out was full (len when all fitted).
+ */
+static size_t normalise(const char *text, size_t len, char *out, size_t size, size_t *used)
 {
-	size_t len = strlen(text), pos = 0, n = 0;
+	size_t pos = 0, n = 0;
 	bool space = false;
 
+	*used = 0;
 	if (size == 0)
 		return 0;
 	while (pos < len) {
 		size_t start = pos;
 		int32_t cp = utf8_next(text, len, &pos);
-		int f;
+		char folded[8];
+		size_t need = 0;
 
 		if (cp < 0) {
 			cp = (unsigned char)text[start]; /* not UTF-8: read the byte as Latin-1 */
@@ -123,24 +155,40 @@ size_t keywords_normalise(const char *text, char *out, size_t size)
 		/* apostrophes join: "don't" is DONT */
 		if (cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC)
 			continue;
-		f = fold((uint32_t)cp);
-		if (f == 0) {
-			space = n > 0;
-			continue;
+		if (cp == 0xDF || cp == 0x1E9E) {
+			/* ß and ẞ fold to SS (Unicode full case folding): "Schluß" is SCHLUSS */
+			memcpy(folded, "SS", 2);
+			need = 2;
+		} else {
+			int32_t f = fold((uint32_t)cp);
+			if (f == FOLD_INVISIBLE)
+				continue;
+			if (f == FOLD_SEPARATOR) {
+				space = n > 0;
+				continue;
+			}
+			utf8_put(folded, sizeof(folded), &need, (uint32_t)f);
 		}
-		size_t need = f > 0 ? 1 : pos - start;
-		if (n + (space ? 1 : 0) + need + 1 > size)
+		if (n + (space ? 1 : 0) + need + 1 > size) {
+			pos = start;
 			break;
+		}
 		if (space)
 			out[n++] = ' ';
 		space = false;
-		if (f > 0)
-			out[n++] = (char)f;
-		else
-			memcpy(out + n, text + start, need), n += need;
+		memcpy(out + n, folded, need);
+		n += need;
 	}
 	out[n] = '\0';
+	*used = pos;
 	return n;
+}
+
+size_t keywords_normalise(const char *text, char *out, size_t size)
+{
+	size_t used;
+
+	return normalise(text, strlen(text), out, size, &used);
 }
 
 /* ---- matching ---- */
