@@ -77,7 +77,8 @@ static void suspected_requests(void **state)
 		"please stop texting me", "Remove me from your list", "no more texts", "unsubscribe me",
 		"Stop sending me these", "STOP thanks", "Unsubscribe please", "take me off your list",
 		"Do not text me again", "I want to unsubscribe", "leave me alone",
-		"Dejen de enviar mensajes", "STOP IT",
+		"Dejen de enviar mensajes", "STOP IT", "Opt out please", "Dejen de enviarme mensajes",
+		"Quiero darme de baja", "Je veux me d\xC3\xA9sabonner",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)

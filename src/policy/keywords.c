@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,10 @@ static const char *const suspected_phrases[] = {
 	"DO NOT TEXT", "DONT MESSAGE ME", "DONT CONTACT ME", "DO NOT CONTACT", "UNSUBSCRIBE ME",
 	"OPT ME OUT", "LEAVE ME ALONE", "WANT TO UNSUBSCRIBE", "STOP ENVOYER", "ARRETEZ",
 	"DEJEN DE ENVIAR", "NO ME ENVIEN", "NO MAS MENSAJES",
+	/* Spanish and French with the pronoun attached or before the verb: "dejen de enviarme",
+	 * "darme de baja", "arrête de m'envoyer" (apostrophes join), "me désabonner" */
+	"DEJEN DE ENVIARME", "DEJA DE ENVIARME", "DARME DE BAJA", "DENME DE BAJA",
+	"ARRETE DE MENVOYER", "ME DESABONNER",
 };
 
 /* Words that keep a following STOP from being a request ("don't stop"). */
@@ -44,11 +49,13 @@ static const char *const negations[] = { "DONT", "NOT", "NEVER", "CANT", "WONT" 
 static const char *const visiting[] = { "BY", "IN", "OVER", "AT", "AROUND", "PAST", "HERE", "THERE" };
 /*
  * Opt-out words that start a request on their own ("STOP thanks",
- * "Unsubscribe please"); not CANCEL, END or REMOVE, which start ordinary
- * sentences ("cancel my order", "end of the week").
+ * "Unsubscribe please", "Opt out please"); not CANCEL, END or REMOVE, which
+ * start ordinary sentences ("cancel my order", "end of the week"). Two-word
+ * entries are tried first.
  */
 static const char *const leading_words[] = {
-	"STOP", "STOPALL", "UNSUBSCRIBE", "UNSUB", "OPTOUT", "REVOKE", "ARRET", "ALTO", "BAJA", "PARAR",
+	"OPT OUT", "STOP", "STOPALL", "UNSUBSCRIBE", "UNSUB", "OPTOUT", "REVOKE", "ARRET", "ALTO", "BAJA",
+	"PARAR",
 };
 #define LEADING_MAX_WORDS 4
 
@@ -292,25 +299,49 @@ static bool phrase_found(const char *norm, const char *phrase)
 	return false;
 }
 
-static bool leading_request(const char *norm)
+/* The entry of list equal to word, or NULL. */
+static const char *listed(const char *const *list, size_t n, const char *word)
 {
-	const char *p = norm;
-	char first[32], second[32];
-	int words = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], word) == 0)
+			return list[i];
+	return NULL;
+}
 
-	if (!next_word(&p, first, sizeof(first)) || !in_list(leading_words, COUNT(leading_words), first))
-		return false;
-	words = 1;
-	if (next_word(&p, second, sizeof(second))) {
-		words++;
-		if (in_list(visiting, COUNT(visiting), second))
-			return false;
+/*
+ * The leading keyword (one word, or two: "OPT OUT") of a short message that
+ * starts with an opt-out word and is not about visiting ("stop by"); NULL
+ * otherwise.
+ */
+static const char *leading_request(const char *norm)
+{
+	const char *p = norm, *after_first, *found = NULL;
+	char first[32], next[32], two[64];
+	int words = 1;
+
+	if (!next_word(&p, first, sizeof(first)))
+		return NULL;
+	after_first = p;
+	if (next_word(&p, next, sizeof(next))) {
+		snprintf(two, sizeof(two), "%s %s", first, next);
+		if ((found = listed(leading_words, COUNT(leading_words), two)))
+			words = 2;
 	}
-	char rest[32];
-	while (next_word(&p, rest, sizeof(rest)))
+	if (!found) {
+		found = listed(leading_words, COUNT(leading_words), first);
+		p = after_first;
+	}
+	if (!found)
+		return NULL;
+	if (next_word(&p, next, sizeof(next))) {
+		if (in_list(visiting, COUNT(visiting), next))
+			return NULL;
 		words++;
+		while (next_word(&p, next, sizeof(next)))
+			words++;
+	}
 	/* "STOP thanks" is a request; a long sentence that starts with Stop is a sentence */
-	return words <= LEADING_MAX_WORDS;
+	return words <= LEADING_MAX_WORDS ? found : NULL;
 }
 
 enum keyword_kind keywords_classify(const struct keywords *kw, const char *text,
@@ -334,11 +365,8 @@ enum keyword_kind keywords_classify(const struct keywords *kw, const char *text,
 			set_match(match, KEYWORD_SUSPECTED_OPT_OUT, suspected_phrases[i]);
 			return KEYWORD_SUSPECTED_OPT_OUT;
 		}
-	if (leading_request(norm)) {
-		char first[32];
-		const char *p = norm;
-		next_word(&p, first, sizeof(first));
-		set_match(match, KEYWORD_SUSPECTED_OPT_OUT, first);
+	if ((word = leading_request(norm))) {
+		set_match(match, KEYWORD_SUSPECTED_OPT_OUT, word);
 		return KEYWORD_SUSPECTED_OPT_OUT;
 	}
 	return KEYWORD_NONE;
