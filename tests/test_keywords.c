@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "parley/keywords.h"
 
@@ -85,6 +86,20 @@ static void suspected_requests(void **state)
 		expect(texts[i], KEYWORD_SUSPECTED_OPT_OUT);
 }
 
+/* A request at the end of a text longer than the normalising buffer. */
+static void long_texts(void **state)
+{
+	static char text[5001];
+	(void)state;
+	memset(text, 'x', 5000);
+	for (size_t i = 7; i < 5000; i += 8)
+		text[i] = ' ';
+	memcpy(text + 5000 - 23, " please stop texting me", 24);
+	expect(text, KEYWORD_SUSPECTED_OPT_OUT);
+	memcpy(text + 5000 - 23, " don't stop texting me ", 24);
+	expect(text, KEYWORD_NONE);
+}
+
 /* Messages that must not be read as a wish to stop. */
 static void false_positives(void **state)
 {
@@ -143,6 +158,7 @@ int main(void)
 		cmocka_unit_test(normalising),
 		cmocka_unit_test(exact_keywords),
 		cmocka_unit_test(suspected_requests),
+		cmocka_unit_test(long_texts),
 		cmocka_unit_test(false_positives),
 		cmocka_unit_test(operator_keywords),
 	};

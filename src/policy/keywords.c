@@ -344,30 +344,60 @@ static const char *leading_request(const char *norm)
 	return words <= LEADING_MAX_WORDS ? found : NULL;
 }
 
+/* The first suspected phrase found in norm, or NULL. */
+static const char *suspected_phrase(const char *norm)
+{
+	for (size_t i = 0; i < COUNT(suspected_phrases); i++)
+		if (phrase_found(norm, suspected_phrases[i]))
+			return suspected_phrases[i];
+	return NULL;
+}
+
+/*
+ * A text longer than the normalising buffer is read on in windows for the
+ * suspected phrases ("... a long complaint. Please stop texting me"). Each
+ * window starts this many bytes before the previous one ended, after a
+ * space, so that a phrase and the word before it (the negation guard) are
+ * never cut. A window reads at least half its size in bytes, so it moves on.
+ */
+#define NORM_SIZE 1024
+#define WINDOW_OVERLAP_BYTES 256
+
 enum keyword_kind keywords_classify(const struct keywords *kw, const char *text,
 				    struct keyword_match *match)
 {
-	char norm[1024];
+	char norm[NORM_SIZE];
 	const char *word = NULL;
 	enum keyword_kind kind;
+	size_t len, used;
 
 	set_match(match, KEYWORD_NONE, "");
 	if (!text)
 		return KEYWORD_NONE;
-	keywords_normalise(text, norm, sizeof(norm));
+	len = strlen(text);
+	normalise(text, len, norm, sizeof(norm), &used);
 	kind = exact(kw, norm, &word);
 	if (kind != KEYWORD_NONE) {
 		set_match(match, kind, word);
 		return kind;
 	}
-	for (size_t i = 0; i < COUNT(suspected_phrases); i++)
-		if (phrase_found(norm, suspected_phrases[i])) {
-			set_match(match, KEYWORD_SUSPECTED_OPT_OUT, suspected_phrases[i]);
-			return KEYWORD_SUSPECTED_OPT_OUT;
-		}
-	if ((word = leading_request(norm))) {
+	if ((word = suspected_phrase(norm)) || (word = leading_request(norm))) {
 		set_match(match, KEYWORD_SUSPECTED_OPT_OUT, word);
 		return KEYWORD_SUSPECTED_OPT_OUT;
+	}
+	for (size_t at = used; at < len;) {
+		size_t from = at - WINDOW_OVERLAP_BYTES; /* at >= NORM_SIZE / 2 */
+
+		while (from < at && !strchr(" \t\r\n", text[from]))
+			from++;
+		normalise(text + from, len - from, norm, sizeof(norm), &used);
+		if ((word = suspected_phrase(norm))) {
+			set_match(match, KEYWORD_SUSPECTED_OPT_OUT, word);
+			return KEYWORD_SUSPECTED_OPT_OUT;
+		}
+		if (from + used <= at)
+			break; /* cannot happen (see above); never loop for ever */
+		at = from + used;
 	}
 	return KEYWORD_NONE;
 }
