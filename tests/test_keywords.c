@@ -129,6 +129,9 @@ static void operator_keywords(void **state)
 	/* the built-in words keep their meaning */
 	assert_int_equal(keywords_add(mine, KEYWORD_OPT_IN, "stop"), -EEXIST);
 	assert_int_equal(keywords_add(mine, KEYWORD_HELP, "Basta"), -EEXIST);
+	/* nor may an opt-in or help word be what reads as a request to stop */
+	assert_int_equal(keywords_add(mine, KEYWORD_OPT_IN, "stop now"), -EEXIST);
+	assert_int_equal(keywords_add(mine, KEYWORD_HELP, "unsubscribe me"), -EEXIST);
 	assert_int_equal(keywords_add(mine, KEYWORD_OPT_OUT, "STOP"), 0); /* already so */
 	assert_int_equal(keywords_add(mine, KEYWORD_OPT_OUT, "!!!"), -EINVAL);
 	assert_int_equal(keywords_add(mine, KEYWORD_SUSPECTED_OPT_OUT, "x"), -EINVAL);

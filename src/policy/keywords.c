@@ -427,6 +427,16 @@ int keywords_add(struct keywords *kw, enum keyword_kind kind, const char *word)
 		return 0;
 	if (have != KEYWORD_NONE)
 		return -EEXIST;
+	/*
+	 * Nor may an opt-in or help word turn what the built-in rules read as a
+	 * request to stop ("stop now", "unsubscribe me") into something else:
+	 * exact matches are tried before the phrases.
+	 */
+	if (kind != KEYWORD_OPT_OUT) {
+		have = keywords_classify(NULL, norm, NULL);
+		if (have == KEYWORD_OPT_OUT || have == KEYWORD_SUSPECTED_OPT_OUT)
+			return -EEXIST;
+	}
 	if (kw->nextra == EXTRA_MAX)
 		return -ENOMEM;
 	kw->extra[kw->nextra].kind = kind;
