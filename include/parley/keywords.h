@@ -46,7 +46,9 @@ void keywords_free(struct keywords *kw);
  * HELP words cannot be removed: there is no call for it. Returns 0,
  * -EINVAL for an empty word or one that normalises to nothing or is longer
  * than KEYWORD_TEXT_MAX - 1, -EEXIST when the word already has another
- * meaning (an opt-in word can never shadow an opt-out one), -ENOMEM.
+ * meaning (an opt-in word can never shadow an opt-out one) or, for an
+ * opt-in or help word, when the built-in rules read it as a request to stop
+ * ("stop now"), -ENOMEM.
  */
 int keywords_add(struct keywords *kw, enum keyword_kind kind, const char *word);
 

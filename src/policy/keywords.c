@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,10 @@ static const char *const suspected_phrases[] = {
 	"DO NOT TEXT", "DONT MESSAGE ME", "DONT CONTACT ME", "DO NOT CONTACT", "UNSUBSCRIBE ME",
 	"OPT ME OUT", "LEAVE ME ALONE", "WANT TO UNSUBSCRIBE", "STOP ENVOYER", "ARRETEZ",
 	"DEJEN DE ENVIAR", "NO ME ENVIEN", "NO MAS MENSAJES",
+	/* Spanish and French with the pronoun attached or before the verb: "dejen de enviarme",
+	 * "darme de baja", "arrête de m'envoyer" (apostrophes join), "me désabonner" */
+	"DEJEN DE ENVIARME", "DEJA DE ENVIARME", "DARME DE BAJA", "DENME DE BAJA",
+	"ARRETE DE MENVOYER", "ME DESABONNER",
 };
 
 /* Words that keep a following STOP from being a request ("don't stop"). */
@@ -44,11 +49,13 @@ static const char *const negations[] = { "DONT", "NOT", "NEVER", "CANT", "WONT" 
 static const char *const visiting[] = { "BY", "IN", "OVER", "AT", "AROUND", "PAST", "HERE", "THERE" };
 /*
  * Opt-out words that start a request on their own ("STOP thanks",
- * "Unsubscribe please"); not CANCEL, END or REMOVE, which start ordinary
- * sentences ("cancel my order", "end of the week").
+ * "Unsubscribe please", "Opt out please"); not CANCEL, END or REMOVE, which
+ * start ordinary sentences ("cancel my order", "end of the week"). Two-word
+ * entries are tried first.
  */
 static const char *const leading_words[] = {
-	"STOP", "STOPALL", "UNSUBSCRIBE", "UNSUB", "OPTOUT", "REVOKE", "ARRET", "ALTO", "BAJA", "PARAR",
+	"OPT OUT", "STOP", "STOPALL", "UNSUBSCRIBE", "UNSUB", "OPTOUT", "REVOKE", "ARRET", "ALTO", "BAJA",
+	"PARAR",
 };
 #define LEADING_MAX_WORDS 4
 
@@ -84,37 +91,69 @@ static const char extended_a_base[] =
 	"AAAAAACCCCCCCCDDDDEEEEEEEEEEGGGGGGGGHHHHIIIIIIIIIIIIJJKKKLLLLLLLLLLNNNNNNNNNOOOOOOOO"
 	"RRRRRRSSSSSSSSTTTTTTUUUUUUUUUUUUWWYYYZZZZZZS";
 
-/* The folded letter for cp: an ASCII upper-case letter or digit, 0 for a separator, -1 to keep as is. */
-static int fold(uint32_t cp)
+#define FOLD_SEPARATOR 0    /* punctuation, spaces, symbols, emoji: one space between words */
+#define FOLD_INVISIBLE (-1) /* joins the letters either side: combining accents, zero-width signs */
+
+/*
+ * The folded form of cp: an upper-case ASCII letter or digit, another
+ * script's letter in upper case (kept when it has no case or no mapping
+ * here), FOLD_SEPARATOR or FOLD_INVISIBLE. ß is the caller's (it folds to
+ * two letters).
+ */
+static int32_t fold(uint32_t cp)
 {
 	if (cp >= 'a' && cp <= 'z')
-		return (int)(cp - 32);
+		return (int32_t)(cp - 32);
 	if ((cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
-		return (int)cp;
+		return (int32_t)cp;
+	if (cp == 0xAD)
+		return FOLD_INVISIBLE; /* soft hyphen: "UN\u00ADSUBSCRIBE" is one word */
 	if (cp < 0xC0)
-		return 0; /* ASCII punctuation, controls, Latin-1 signs */
+		return FOLD_SEPARATOR; /* ASCII punctuation, controls, Latin-1 signs */
 	if (cp <= 0xFF)
-		return latin1_base[cp - 0xC0] == ' ' ? 0 : latin1_base[cp - 0xC0];
+		return latin1_base[cp - 0xC0] == ' ' ? FOLD_SEPARATOR : latin1_base[cp - 0xC0];
 	if (cp <= 0x17F)
 		return extended_a_base[cp - 0x100];
-	/* general punctuation, symbols, arrows, dingbats, emoji, variation selectors */
+	/* combining diacritical marks: a decomposed (NFD) Ê is E + U+0302, folded like Ê */
+	if (cp >= 0x300 && cp <= 0x36F)
+		return FOLD_INVISIBLE;
+	/* Cyrillic lower case to upper case (operators' words); Ё read as Е, as Russian writers do */
+	if (cp == 0x401 || cp == 0x451)
+		return 0x415;
+	if (cp >= 0x430 && cp <= 0x44F)
+		return (int32_t)(cp - 0x20);
+	if (cp >= 0x450 && cp <= 0x45F)
+		return (int32_t)(cp - 0x50);
+	/* zero-width space, non-joiner, joiner, word joiner, byte order mark */
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+		return FOLD_INVISIBLE;
+	/* full-width ASCII (ＳＴＯＰ！) is ASCII (its compatibility decomposition) */
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return fold(cp - 0xFEE0);
+	/* general punctuation, symbols, arrows, dingbats, emoji, variation selectors, emoji tags */
 	if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-	    (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x3000)
-		return 0;
-	return -1; /* other scripts: kept, so they at least never match a Latin keyword */
+	    (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x3000 || (cp >= 0xE0000 && cp <= 0xE007F))
+		return FOLD_SEPARATOR;
+	return (int32_t)cp; /* other scripts: kept, so they at least never match a Latin keyword */
 }
 
-size_t keywords_normalise(const char *text, char *out, size_t size)
+/*
+ * Normalises text[0..len) into out (see keywords_normalise); *used is how
+ * many bytes of text were read before out was full (len when all fitted).
+ */
+static size_t normalise(const char *text, size_t len, char *out, size_t size, size_t *used)
 {
-	size_t len = strlen(text), pos = 0, n = 0;
+	size_t pos = 0, n = 0;
 	bool space = false;
 
+	*used = 0;
 	if (size == 0)
 		return 0;
 	while (pos < len) {
 		size_t start = pos;
 		int32_t cp = utf8_next(text, len, &pos);
-		int f;
+		char folded[8];
+		size_t need = 0;
 
 		if (cp < 0) {
 			cp = (unsigned char)text[start]; /* not UTF-8: read the byte as Latin-1 */
@@ -123,24 +162,40 @@ size_t keywords_normalise(const char *text, char *out, size_t size)
 		/* apostrophes join: "don't" is DONT */
 		if (cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC)
 			continue;
-		f = fold((uint32_t)cp);
-		if (f == 0) {
-			space = n > 0;
-			continue;
+		if (cp == 0xDF || cp == 0x1E9E) {
+			/* ß and ẞ fold to SS (Unicode full case folding): "Schluß" is SCHLUSS */
+			memcpy(folded, "SS", 2);
+			need = 2;
+		} else {
+			int32_t f = fold((uint32_t)cp);
+			if (f == FOLD_INVISIBLE)
+				continue;
+			if (f == FOLD_SEPARATOR) {
+				space = n > 0;
+				continue;
+			}
+			utf8_put(folded, sizeof(folded), &need, (uint32_t)f);
 		}
-		size_t need = f > 0 ? 1 : pos - start;
-		if (n + (space ? 1 : 0) + need + 1 > size)
+		if (n + (space ? 1 : 0) + need + 1 > size) {
+			pos = start;
 			break;
+		}
 		if (space)
 			out[n++] = ' ';
 		space = false;
-		if (f > 0)
-			out[n++] = (char)f;
-		else
-			memcpy(out + n, text + start, need), n += need;
+		memcpy(out + n, folded, need);
+		n += need;
 	}
 	out[n] = '\0';
+	*used = pos;
 	return n;
+}
+
+size_t keywords_normalise(const char *text, char *out, size_t size)
+{
+	size_t used;
+
+	return normalise(text, strlen(text), out, size, &used);
 }
 
 /* ---- matching ---- */
@@ -244,54 +299,105 @@ static bool phrase_found(const char *norm, const char *phrase)
 	return false;
 }
 
-static bool leading_request(const char *norm)
+/* The entry of list equal to word, or NULL. */
+static const char *listed(const char *const *list, size_t n, const char *word)
 {
-	const char *p = norm;
-	char first[32], second[32];
-	int words = 0;
-
-	if (!next_word(&p, first, sizeof(first)) || !in_list(leading_words, COUNT(leading_words), first))
-		return false;
-	words = 1;
-	if (next_word(&p, second, sizeof(second))) {
-		words++;
-		if (in_list(visiting, COUNT(visiting), second))
-			return false;
-	}
-	char rest[32];
-	while (next_word(&p, rest, sizeof(rest)))
-		words++;
-	/* "STOP thanks" is a request; a long sentence that starts with Stop is a sentence */
-	return words <= LEADING_MAX_WORDS;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], word) == 0)
+			return list[i];
+	return NULL;
 }
+
+/*
+ * The leading keyword (one word, or two: "OPT OUT") of a short message that
+ * starts with an opt-out word and is not about visiting ("stop by"); NULL
+ * otherwise.
+ */
+static const char *leading_request(const char *norm)
+{
+	const char *p = norm, *after_first, *found = NULL;
+	char first[32], next[32], two[64];
+	int words = 1;
+
+	if (!next_word(&p, first, sizeof(first)))
+		return NULL;
+	after_first = p;
+	if (next_word(&p, next, sizeof(next))) {
+		snprintf(two, sizeof(two), "%s %s", first, next);
+		if ((found = listed(leading_words, COUNT(leading_words), two)))
+			words = 2;
+	}
+	if (!found) {
+		found = listed(leading_words, COUNT(leading_words), first);
+		p = after_first;
+	}
+	if (!found)
+		return NULL;
+	if (next_word(&p, next, sizeof(next))) {
+		if (in_list(visiting, COUNT(visiting), next))
+			return NULL;
+		words++;
+		while (next_word(&p, next, sizeof(next)))
+			words++;
+	}
+	/* "STOP thanks" is a request; a long sentence that starts with Stop is a sentence */
+	return words <= LEADING_MAX_WORDS ? found : NULL;
+}
+
+/* The first suspected phrase found in norm, or NULL. */
+static const char *suspected_phrase(const char *norm)
+{
+	for (size_t i = 0; i < COUNT(suspected_phrases); i++)
+		if (phrase_found(norm, suspected_phrases[i]))
+			return suspected_phrases[i];
+	return NULL;
+}
+
+/*
+ * A text longer than the normalising buffer is read on in windows for the
+ * suspected phrases ("... a long complaint. Please stop texting me"). Each
+ * window starts this many bytes before the previous one ended, after a
+ * space, so that a phrase and the word before it (the negation guard) are
+ * never cut. A window reads at least half its size in bytes, so it moves on.
+ */
+#define NORM_SIZE 1024
+#define WINDOW_OVERLAP_BYTES 256
 
 enum keyword_kind keywords_classify(const struct keywords *kw, const char *text,
 				    struct keyword_match *match)
 {
-	char norm[1024];
+	char norm[NORM_SIZE];
 	const char *word = NULL;
 	enum keyword_kind kind;
+	size_t len, used;
 
 	set_match(match, KEYWORD_NONE, "");
 	if (!text)
 		return KEYWORD_NONE;
-	keywords_normalise(text, norm, sizeof(norm));
+	len = strlen(text);
+	normalise(text, len, norm, sizeof(norm), &used);
 	kind = exact(kw, norm, &word);
 	if (kind != KEYWORD_NONE) {
 		set_match(match, kind, word);
 		return kind;
 	}
-	for (size_t i = 0; i < COUNT(suspected_phrases); i++)
-		if (phrase_found(norm, suspected_phrases[i])) {
-			set_match(match, KEYWORD_SUSPECTED_OPT_OUT, suspected_phrases[i]);
+	if ((word = suspected_phrase(norm)) || (word = leading_request(norm))) {
+		set_match(match, KEYWORD_SUSPECTED_OPT_OUT, word);
+		return KEYWORD_SUSPECTED_OPT_OUT;
+	}
+	for (size_t at = used; at < len;) {
+		size_t from = at - WINDOW_OVERLAP_BYTES; /* at >= NORM_SIZE / 2 */
+
+		while (from < at && !strchr(" \t\r\n", text[from]))
+			from++;
+		normalise(text + from, len - from, norm, sizeof(norm), &used);
+		if ((word = suspected_phrase(norm))) {
+			set_match(match, KEYWORD_SUSPECTED_OPT_OUT, word);
 			return KEYWORD_SUSPECTED_OPT_OUT;
 		}
-	if (leading_request(norm)) {
-		char first[32];
-		const char *p = norm;
-		next_word(&p, first, sizeof(first));
-		set_match(match, KEYWORD_SUSPECTED_OPT_OUT, first);
-		return KEYWORD_SUSPECTED_OPT_OUT;
+		if (from + used <= at)
+			break; /* cannot happen (see above); never loop for ever */
+		at = from + used;
 	}
 	return KEYWORD_NONE;
 }
@@ -321,6 +427,16 @@ int keywords_add(struct keywords *kw, enum keyword_kind kind, const char *word)
 		return 0;
 	if (have != KEYWORD_NONE)
 		return -EEXIST;
+	/*
+	 * Nor may an opt-in or help word turn what the built-in rules read as a
+	 * request to stop ("stop now", "unsubscribe me") into something else:
+	 * exact matches are tried before the phrases.
+	 */
+	if (kind != KEYWORD_OPT_OUT) {
+		have = keywords_classify(NULL, norm, NULL);
+		if (have == KEYWORD_OPT_OUT || have == KEYWORD_SUSPECTED_OPT_OUT)
+			return -EEXIST;
+	}
 	if (kw->nextra == EXTRA_MAX)
 		return -ENOMEM;
 	kw->extra[kw->nextra].kind = kind;
