@@ -6,9 +6,12 @@
  * Most of these laws speak of "telephone solicitation" or "telephonic sales
  * calls"; several now name text messages, and regulators and plaintiffs
  * read the others as covering them, so marketing texts follow them all.
- * Only rules checked against the statute text or two independent
- * summaries are here (November 2026); a state left out falls back to the
- * federal window. Holidays are not modelled (quiet_hours.h).
+ * Checked in November 2026 against the statute text where it could be
+ * read (FL 501.616, WA 19.158.040, RI 5-61-3.6, MS 77-3-723) and otherwise
+ * against published compliance summaries that name the statute (CT, KY,
+ * LA, MD, OK, TX): a lawyer should confirm those before relying on them.
+ * A state not listed falls back to the federal window; erring strict only
+ * delays a text. Holidays are not modelled (quiet_hours.h).
  */
 #include <errno.h>
 #include <stdbool.h>
