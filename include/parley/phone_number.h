@@ -16,9 +16,9 @@
  * every zone a number with that prefix may be in, so that quiet hours can be
  * kept in all of them. In the North American plan the area code gives a
  * state or province; elsewhere the country. Mobile numbers are rarely tied
- * to a place, so countries spanning zones list them all (up to
- * PHONE_ZONES_MAX, one for each distinct rule before a second in the same
- * rule, most populous first).
+ * to a place, so countries spanning zones list them all, the capital's or
+ * most populous first; past PHONE_ZONES_MAX the least populous are left out
+ * (Russia's eleven, Australia's Eucla).
  *
  * Pure functions over constant tables: no allocation, no I/O, thread-safe.
  */
@@ -68,8 +68,8 @@ struct phone_zones {
  * The region of an E.164 number and every IANA time zone its owner may be
  * in. For +1 the region comes from the area code (an area code serving
  * several provinces, 867, gives "CA"); elsewhere it is the country.
- * Returns 0 with out->n >= 1; -EINVAL when e164 is not '+' and 1 to 15
- * digits; -ENOENT when the number's prefix is unknown or not tied to a place
+ * Returns 0 with out->n >= 1; -EINVAL when out is NULL or e164 is not '+'
+ * and 1 to 15 digits; -ENOENT when the number's prefix is unknown or not tied to a place
  * (North American toll-free and other non-geographic area codes, +800).
  * out is emptied on failure.
  */

@@ -11,9 +11,12 @@
  * +358, +590, +599): the main owner has within NULL and the others list the
  * prefixes that are theirs.
  *
- * Zones: every zone the country spans, one per distinct rule (offset and
- * daylight saving) with the most populous first, up to PHONE_ZONES_MAX;
- * Russia has eleven rules and keeps its six most populous.
+ * Zones: every zone the country spans, the capital's or most populous
+ * first. Zones that differ only in history are left out (Kuching is Kuala
+ * Lumpur's time) except where a country's people name them (Melbourne
+ * beside Sydney). Past PHONE_ZONES_MAX the least populous go: Russia keeps
+ * six of its eleven rules, Australia drops Eucla and Lord Howe, Brazil's
+ * four offsets and Mexico's six rules all fit.
  *
  * Not here: which prefixes are mobile, special numbers, number portability.
  */
