@@ -20,7 +20,7 @@ override CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
 # Debian packages each target needs; tools/ensure-deps installs them as root
 # or prints the apt-get line and stops.
 BUILD_DEBS := gcc make pkg-config libserialport-dev libsqlite3-dev libconfig-dev \
-	libmosquitto-dev libcjson-dev
+	libmosquitto-dev libcjson-dev tzdata
 TEST_DEBS := $(BUILD_DEBS) libcmocka-dev mosquitto
 FUZZ_DEBS := clang libclang-rt-14-dev
 DEMO_DEBS := $(BUILD_DEBS) mosquitto
@@ -29,7 +29,7 @@ CODEC_SRC := $(sort $(wildcard src/codec/*.c))
 # every layer below the programs, lowest first; tests link the objects they use
 LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c)) \
 	$(sort $(wildcard src/io/*.c)) $(sort $(wildcard src/store/*.c)) $(sort $(wildcard src/config/*.c)) \
-	$(sort $(wildcard src/policy/*.c))
+	$(sort $(wildcard src/policy/*.c)) $(sort $(wildcard src/app/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
 DAEMON_SRC := $(sort $(wildcard src/daemon/*.c))

@@ -105,7 +105,9 @@ id5=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$out")
 check "a temporary error is retried and then sent" wait_for 15 state_is "$id5" sent
 
 out=$(p send --to "+44 7700" "bad number" 2>&1)
-check "an invalid number is refused or failed with a reason" wait_for 10 sh -c "$PARLEY -c $tmp/parley.conf queue --state failed | grep -q '+44 7700'"
+rc=$?
+check "an invalid number is refused at enqueue (exit 1)" test $rc -eq 1
+check "with the reason: $out" has "$out" "too short for GB"
 
 out=$(p send --json --at +600 --to +447700900130 "Changed my mind")
 id6=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$out")

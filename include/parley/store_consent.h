@@ -38,6 +38,9 @@ struct store_consent_record {
  */
 int store_consent_add(struct store *st, const struct store_consent_record *r, int64_t *id);
 
+/* Whether store_consent_add would take r: 0, or -EINVAL with the store's error saying why. */
+int store_consent_check(struct store *st, const struct store_consent_record *r);
+
 /*
  * A number's records, oldest first (number NULL: every record, by number
  * then age, for exports). cb gets each, borrowed for the call; a non-zero

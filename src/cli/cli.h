@@ -9,5 +9,6 @@
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1  /* bad input, the codec said no, or output failed */
 #define CLI_EXIT_USAGE 2 /* unknown option, missing argument; usage went to stderr */
+#define CLI_EXIT_REFUSED 3 /* policy refused it (opted out, no consent): the output says which */
 
 #endif

@@ -18,10 +18,13 @@ int cli_target_open(struct cli_target *t, struct store **st)
 {
 	char err[512];
 
-	if (!t->config)
-		t->config = "/etc/parley/parley.conf";
-	if (!t->store || !t->socket) {
-		static struct conf c;
+	static struct conf c;
+
+	conf_defaults(&c);
+	t->conf = &c;
+	if (t->config || !t->store || !t->socket) {
+		if (!t->config)
+			t->config = "/etc/parley/parley.conf";
 		if (conf_load(t->config, &c, err, sizeof(err)) < 0) {
 			fprintf(stderr, "parley: %s\n(give -c FILE, or --store and --socket)\n", err);
 			return CLI_EXIT_FAIL;

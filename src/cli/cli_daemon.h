@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
+#include "parley/config.h"
 #include "parley/store.h"
 
 struct cli_target {
@@ -17,11 +18,12 @@ struct cli_target {
 	const char *socket;      /* --socket overrides the configuration's */
 	char store_path[256];
 	char socket_path[256];
+	const struct conf *conf;  /* the configuration read, or the defaults when none was */
 };
 
 /*
- * Resolves the paths (reading the configuration unless both are given) and
- * opens the store. Returns 0, or prints why on stderr and returns CLI_EXIT_FAIL.
+ * Resolves the paths (reading the configuration unless both are given
+ * without -c) and opens the store (st may be NULL: paths only). Returns 0, or prints why on stderr and returns CLI_EXIT_FAIL.
  */
 int cli_target_open(struct cli_target *t, struct store **st);
 

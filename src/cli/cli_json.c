@@ -44,3 +44,16 @@ int cli_json_print_error(const char *reason)
 	}
 	return cli_json_print(root);
 }
+
+int cli_json_print_refusal(const char *reason, int code, const char *code_name)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	if (root && (!cJSON_AddStringToObject(root, "error", reason) ||
+		     !cJSON_AddNumberToObject(root, "code", code) ||
+		     !cJSON_AddStringToObject(root, "code_name", code_name ? code_name : "policy"))) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	return cli_json_print(root);
+}

@@ -28,4 +28,7 @@ int cli_json_print(cJSON *root);
  */
 int cli_json_print_error(const char *reason);
 
+/* Prints {"error":"<reason>","code":N,"code_name":"..."}: policy refused it. */
+int cli_json_print_refusal(const char *reason, int code, const char *code_name);
+
 #endif

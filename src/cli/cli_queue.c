@@ -15,6 +15,9 @@
 #include "cli_daemon.h"
 #include "cli_json.h"
 #include "cli_queue.h"
+#include "parley/consent.h"
+#include "parley/phone_number.h"
+#include "parley/send_guard.h"
 
 enum {
 	OPT_CONFIG = 'c',
@@ -194,8 +197,11 @@ int cli_send_main(int argc, char **argv)
 {
 	struct args a;
 	struct store *st;
+	struct send_guard *guard;
 	int64_t now = wall_ms(), id = 0;
 	bool existing = false;
+	char to[PHONE_E164_SIZE];
+	const char *why = NULL;
 	int r = parse(argc, argv, &a);
 
 	if (r)
@@ -214,16 +220,46 @@ int cli_send_main(int argc, char **argv)
 		m.expire_at = (m.send_at ? m.send_at : now) + a.expire * 1000;
 	if ((r = cli_target_open(&a.target, &st)))
 		return r;
-	r = store_enqueue(st, &m, now, &id, &existing);
-	if (r < 0) {
+	if (phone_normalise(a.to, a.target.conf->policy.default_country, to, sizeof(to), &why) < 0) {
+		char what[160];
+
+		snprintf(what, sizeof(what), "not queued: %s is not a phone number: %s", a.to, why);
 		if (a.json)
-			cli_json_print_error(store_error(st));
+			cli_json_print_refusal(what, POLICY_INVALID_NUMBER,
+					       policy_code_name(POLICY_INVALID_NUMBER));
 		else
-			fprintf(stderr, "parley: not queued: %s\n", store_error(st));
+			fprintf(stderr, "parley: %s\n", what);
 		store_close(st);
 		return CLI_EXIT_FAIL;
 	}
+	m.to = to;
+	/* the same guard as parleyd's: a refusal comes now, not at send time */
+	if (!(guard = send_guard_new(a.target.conf))) {
+		store_close(st);
+		fprintf(stderr, "parley: out of memory\n");
+		return CLI_EXIT_FAIL;
+	}
+	store_set_gate(st, send_guard_gate, guard);
+	r = store_enqueue(st, &m, now, &id, &existing);
+	if (r < 0) {
+		struct store_gate_verdict v;
+		bool refused = store_refusal(st, &v) == 0;
+
+		if (a.json && refused)
+			cli_json_print_refusal(v.reason, v.code, v.code_name);
+		else if (a.json)
+			cli_json_print_error(store_error(st));
+		else if (refused)
+			fprintf(stderr, "parley: not queued: refused %d %s: %s\n", v.code, v.code_name,
+				v.reason);
+		else
+			fprintf(stderr, "parley: not queued: %s\n", store_error(st));
+		store_close(st);
+		send_guard_free(guard);
+		return refused ? CLI_EXIT_REFUSED : CLI_EXIT_FAIL;
+	}
 	store_close(st);
+	send_guard_free(guard);
 	if (a.json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "id", (double)id);
@@ -232,7 +268,7 @@ int cli_send_main(int argc, char **argv)
 	} else if (existing) {
 		printf("message %lld was already queued with key %s\n", (long long)id, a.key);
 	} else {
-		printf("queued message %lld to %s\n", (long long)id, a.to);
+		printf("queued message %lld to %s\n", (long long)id, to);
 	}
 	wake_daemon(&a.target, a.json);
 	return CLI_EXIT_OK;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_pdu.h"
+#include "cli_consent.h"
 #include "cli_queue.h"
 
 /* The build may pass -DPARLEY_VERSION="\"x.y.z\"" from git describe. */
@@ -33,6 +34,7 @@ static const struct cli_command commands[] = {
 	{ "retry", "send an unknown or held message again", cli_retry_main },
 	{ "status", "the running daemon's modems and message counts", cli_status_main },
 	{ "at", "send one AT command to a modem through the daemon (debugging)", cli_at_main },
+	{ "consent", "a number's consent history; record, revoke, export, import", cli_consent_main },
 	{ "pdu", "decode, encode and count SMS PDUs (no modem needed)", cli_pdu_main },
 };
 

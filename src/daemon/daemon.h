@@ -16,6 +16,8 @@
 #include "parley/store.h"
 
 struct daemon;
+struct keywords;
+struct send_guard;
 
 /* One modem and the line (SIM) it serves. */
 struct line {
@@ -42,7 +44,12 @@ struct daemon {
 	int64_t next_housekeeping;
 	int64_t next_metrics;
 	int64_t next_purge;
+	int64_t next_consent_purge;
 	const char *config_path;
+	struct keywords *keywords;       /* built-in and the operator's (consent_flow.c) */
+	struct send_guard *guard;        /* policy's gate on the store */
+	bool consent_pending;            /* inbound messages wait for the consent flow */
+	bool consent_retry;              /* the flow failed on one: try again next turn */
 };
 
 int64_t daemon_now(void);
@@ -54,6 +61,11 @@ void outbound_sent(void *ctx, uint64_t token, const struct modem_send_result *r)
 /* inbound.c */
 int inbound_commit(void *ctx, const struct modem_inbound *in);
 void inbound_call(void *ctx, const char *number);
+
+/* consent_flow.c: keywords in inbound messages, acted on once each */
+int consent_flow_setup(struct daemon *d);
+void consent_flow_teardown(struct daemon *d);
+void consent_flow_run(struct daemon *d);
 
 /* metrics.c: writes the textfile when one is configured; 0 or -1 */
 int metrics_write(struct daemon *d);

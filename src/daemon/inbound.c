@@ -11,6 +11,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "parley/phone_number.h"
 
 static int64_t sms_time_ms(const struct sms_time *t)
 {
@@ -25,6 +26,20 @@ static int64_t sms_time_ms(const struct sms_time *t)
 	return ((int64_t)utc - (int64_t)t->utc_offset_min * 60) * 1000;
 }
 
+/*
+ * Numbers are compared in E.164, so that a customer writing from
+ * "07700900123" and one sent to "+447700900123" are one person. What cannot
+ * be normalised (an alphanumeric sender such as "AMAZON") is kept as
+ * written: nobody can reply to it anyway.
+ */
+static void number_as_stored(const struct daemon *d, const char *number, char *out, size_t size)
+{
+	const char *why;
+
+	if (phone_normalise(number, d->conf.policy.default_country, out, size, &why) < 0)
+		snprintf(out, size, "%s", number);
+}
+
 int inbound_commit(void *ctx, const struct modem_inbound *in)
 {
 	struct line *l = ctx;
@@ -33,7 +48,11 @@ int inbound_commit(void *ctx, const struct modem_inbound *in)
 	char text[128];
 
 	if (in->sms && in->status_report) {
-		int r = store_status_report(d->store, l->conf->line, in->sms->mr, in->sms->addr.number,
+		char recipient[sizeof(in->sms->addr.number)];
+		int r;
+
+		number_as_stored(d, in->sms->addr.number, recipient, sizeof(recipient));
+		r = store_status_report(d->store, l->conf->line, in->sms->mr, recipient,
 					    (int)in->sms->status_class, in->sms->status, now,
 					    (int64_t)d->conf.report_window * 1000, &id);
 		if (r == 0)
@@ -49,8 +68,10 @@ int inbound_commit(void *ctx, const struct modem_inbound *in)
 	}
 
 	struct store_inbound_part p = { .line = l->conf->line, .pdu_hex = in->pdu_hex };
+	char sender[sizeof(in->sms->addr.number)];
 	if (in->sms) {
-		p.sender = in->sms->addr.number;
+		number_as_stored(d, in->sms->addr.number, sender, sizeof(sender));
+		p.sender = sender;
 		p.text = in->sms->text;
 		p.concat = in->sms->udh.has_concat;
 		p.ref = in->sms->udh.concat_ref;
@@ -67,8 +88,10 @@ int inbound_commit(void *ctx, const struct modem_inbound *in)
 		log_error("cannot store a message from %s: %s", p.sender, store_error(d->store));
 		return -1; /* stays on the SIM; the next sweep tries again */
 	}
-	if (id)
+	if (id) {
 		log_info("message %lld from %s on %s", (long long)id, p.sender, l->conf->name);
+		d->consent_pending = true;
+	}
 	return 0;
 }
 

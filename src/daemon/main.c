@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "parley/send_guard.h"
+#include "parley/store_consent.h"
 #include "log.h"
 #include "notify.h"
 
@@ -125,18 +127,51 @@ static void housekeeping(struct daemon *d, int64_t now)
 	if (n > 0)
 		log_info("%d queued message%s expired", n, n == 1 ? "" : "s");
 	n = store_flush_parts(d->store, now, (int64_t)d->conf.reassembly_timeout * 1000, NULL, NULL);
-	if (n > 0)
+	if (n > 0) {
 		log_warning("%d message%s delivered incomplete: parts missing after %u s", n,
 			    n == 1 ? "" : "s", d->conf.reassembly_timeout);
+		d->consent_pending = true;
+	}
 	if (d->conf.retention_days && now >= d->next_purge) {
 		store_purge_bodies(d->store, now - (int64_t)d->conf.retention_days * 86400000);
 		d->next_purge = now + 3600 * 1000;
+	}
+	if (now >= d->next_consent_purge) {
+		int gone = store_consent_purge(d->store,
+					       (int64_t)d->conf.policy.retention_days * 86400000, now);
+		if (gone > 0)
+			log_info("%d consent record%s older than %u days deleted", gone,
+				 gone == 1 ? "" : "s", d->conf.policy.retention_days);
+		d->next_consent_purge = now + 86400 * 1000;
 	}
 	if (d->conf.metrics_file[0] && now >= d->next_metrics) {
 		metrics_write(d);
 		d->next_metrics = now + (int64_t)d->conf.metrics_interval * 1000;
 	}
 	d->next_housekeeping = now + HOUSEKEEPING_MS;
+}
+
+/*
+ * Policy takes effect for the next message claimed: a new guard on the
+ * store and the operator's keywords rebuilt. On failure nothing changes.
+ */
+static int apply_policy(struct daemon *d, const struct conf_policy *policy)
+{
+	struct conf_policy old = d->conf.policy;
+	struct send_guard *guard;
+
+	d->conf.policy = *policy;
+	guard = send_guard_new(&d->conf);
+	if (!guard || consent_flow_setup(d) < 0) {
+		send_guard_free(guard);
+		d->conf.policy = old;
+		return -1;
+	}
+	send_guard_free(d->guard);
+	d->guard = guard;
+	store_set_gate(d->store, send_guard_gate, d->guard);
+	d->consent_pending = true;
+	return 0;
 }
 
 /*
@@ -165,6 +200,10 @@ static void reload(struct daemon *d)
 		d->conf.modems[i].rate_per_minute = next.modems[i].rate_per_minute;
 		d->conf.modems[i].daily_cap = next.modems[i].daily_cap;
 	}
+	for (size_t i = 0; same_modems && i < next.nmodems; i++)
+		memcpy(d->conf.modems[i].group, next.modems[i].group, sizeof(next.modems[i].group));
+	if (apply_policy(d, &next.policy) < 0)
+		log_error("SIGHUP: out of memory applying the policy section; keeping the old one");
 	d->conf.log_level = next.log_level;
 	d->conf.retries = next.retries;
 	d->conf.retry_base = next.retry_base;
@@ -243,6 +282,10 @@ static int run(struct daemon *d, int sfd)
 		uint64_t mono = mono_ms();
 		int64_t now = daemon_now();
 
+		if (d->consent_pending || d->consent_retry) {
+			d->consent_pending = false;
+			consent_flow_run(d);
+		}
 		if (d->wake || (d->next_due != INT64_MAX && now >= d->next_due)) {
 			d->wake = false;
 			outbound_run(d, now);
@@ -359,6 +402,11 @@ int main(int argc, char **argv)
 		log_error("store %s: %s", d.conf.store, err);
 		return 1;
 	}
+	if (apply_policy(&d, &d.conf.policy) < 0) {
+		log_error("out of memory");
+		store_close(d.store);
+		return 1;
+	}
 	rc = store_recover(d.store, d.conf.unknown_requeue, daemon_now());
 	if (rc > 0 && !d.conf.unknown_requeue)
 		hold_unknown(&d);
@@ -372,6 +420,8 @@ int main(int argc, char **argv)
 		lines_stop(&d);
 		control_close();
 		store_close(d.store);
+		send_guard_free(d.guard);
+		consent_flow_teardown(&d);
 		return 1;
 	}
 	log_info("parleyd started: store %s, control %s", d.conf.store, d.conf.control_socket);
@@ -380,6 +430,8 @@ int main(int argc, char **argv)
 	lines_stop(&d);
 	control_close();
 	store_close(d.store);
+	send_guard_free(d.guard);
+	consent_flow_teardown(&d);
 	close(sfd);
 	log_info("parleyd stopped");
 	return rc;

@@ -53,6 +53,11 @@ static int record_check(struct store *st, const struct store_consent_record *r)
 	return 0;
 }
 
+int store_consent_check(struct store *st, const struct store_consent_record *r)
+{
+	return st ? record_check(st, r) : -EINVAL;
+}
+
 static int consent_add_locked(struct store *st, const struct store_consent_record *r,
 			      int64_t *id)
 {
