@@ -140,6 +140,12 @@ static const struct row rows[] = {
 	{ "Don\xE2\x80\x99t text me anymore", SUSP, "DONT TEXT ME" },     /* smart apostrophe */
 	/* judgement: as a whole text to a business line it is a request to stop; an agent confirms */
 	{ "leave me alone", SUSP, "LEAVE ME ALONE" },
+	/* a keyword alone on its first line, above a signature or a quote: suspected */
+	{ "STOP\n\nSent from my iPhone", SUSP, "STOP" },
+	{ "\r\nUnsubscribe\r\n-- \r\nJane Doe, Acme Ltd, 01632 960000", SUSP, "UNSUBSCRIBE" },
+	{ "Cancel\n> Your order 1234 ships today", SUSP, "CANCEL" },
+	{ "Thanks\nSent from my iPhone", NONE, "" },
+	{ "Help\nSent from my iPhone", NONE, "" },
 	{ "Please stop.", SUSP, "PLEASE STOP" },
 	{ "Stop sending me these", SUSP, "STOP SENDING" },
 	{ "STOP IT", SUSP, NULL },

@@ -344,6 +344,27 @@ static const char *leading_request(const char *norm)
 	return words <= LEADING_MAX_WORDS ? found : NULL;
 }
 
+/*
+ * An opt-out keyword alone on the first line, with more after it: "STOP"
+ * above a phone's signature ("Sent from my iPhone") or a quoted message.
+ * Only suspected: the rest of the text might change its meaning.
+ */
+static const char *first_line_opt_out(const struct keywords *kw, const char *text)
+{
+	const char *nl;
+	char norm[KEYWORD_TEXT_MAX];
+	const char *word = NULL;
+	size_t used;
+
+	while (*text == '\r' || *text == '\n' || *text == ' ' || *text == '\t')
+		text++;
+	nl = strpbrk(text, "\r\n");
+	if (!nl || (size_t)(nl - text) >= sizeof(norm))
+		return NULL;
+	normalise(text, (size_t)(nl - text), norm, sizeof(norm), &used);
+	return exact(kw, norm, &word) == KEYWORD_OPT_OUT ? word : NULL;
+}
+
 /* The first suspected phrase found in norm, or NULL. */
 static const char *suspected_phrase(const char *norm)
 {
@@ -381,7 +402,8 @@ enum keyword_kind keywords_classify(const struct keywords *kw, const char *text,
 		set_match(match, kind, word);
 		return kind;
 	}
-	if ((word = suspected_phrase(norm)) || (word = leading_request(norm))) {
+	if ((word = suspected_phrase(norm)) || (word = leading_request(norm)) ||
+	    (word = first_line_opt_out(kw, text))) {
 		set_match(match, KEYWORD_SUSPECTED_OPT_OUT, word);
 		return KEYWORD_SUSPECTED_OPT_OUT;
 	}
