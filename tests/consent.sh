@@ -167,10 +167,24 @@ check "marketing to D is refused" has "$out" "opted_out"
 out=$(p send --json --to $D "Your parcel is out for delivery")
 check "a transactional text to D still goes ($out)" test -n "$(id_of "$out")"
 
+# ---- a suspected opt-out: marked for an agent; acted on in strict mode ----
+E=+447700900555
+inject 1 $E "Please stop texting me"
+inbox_id() { p inbox --json | grep -o "\"id\":[0-9]*,\"direction\":\"in\",\"state\":\"received\",\"from\":\"$E\"" | head -1 | grep -o '[0-9]*' | head -1; }
+suspected() { p show --json "$(inbox_id)" | grep -q '"keyword":"suspected-opt-out"'; }
+check "a request to stop in words is marked suspected" wait_for 10 suspected
+check "and nothing is recorded without strict mode" sh -c "! $PARLEY -c $tmp/parley.conf consent show $E | grep -q revoke"
+sed -i 's/^  confirm_period = 3600;/  confirm_period = 3600; strict = true;/' "$tmp/parley.conf"
+kill -HUP "$daemon_pid"
+sleep 0.5
+inject 1 $E "no more texts please"
+check "strict mode: the same kind of request revokes" wait_for 10 ledger_has $E "revoke"
+check "strict mode: and is confirmed once" wait_for 10 got_is 1 $E "you are unsubscribed" 1
+
 # ---- the ledger for audits ----
 p consent export "$tmp/ledger.csv" 2>/dev/null
-# A: STOP, STOP, START; B, C: one STOP each; D: the web consent and a STOP
-check "export writes a header and all 7 records" test "$(wc -l <"$tmp/ledger.csv")" -eq 8
+# A: STOP, STOP, START; B, C, E: one STOP each; D: the web consent and a STOP
+check "export writes a header and all 8 records" test "$(wc -l <"$tmp/ledger.csv")" -eq 9
 check "the export keeps the exact text of the STOP" grep -q ',keyword,Stop\.,parleyd,' "$tmp/ledger.csv"
 
 check "the daemon logged no errors" test "$(grep -c ' error' "$tmp/daemon.log")" -eq 0

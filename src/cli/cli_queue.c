@@ -176,6 +176,11 @@ static cJSON *message_json(const struct store_message *m)
 	cli_json_add_str_or_null(o, "text", m->text);
 	cli_json_add_str_or_null(o, "key", m->key);
 	cli_json_add_str_or_null(o, "error", m->error);
+	cli_json_add_str_or_null(o, m->inbound ? "keyword" : "policy", m->inbound ? m->keyword : m->policy);
+	if (!m->inbound) {
+		cli_json_add_str_or_null(o, "category", m->category);
+		cli_json_add_str_or_null(o, "purpose", m->purpose);
+	}
 	cJSON_AddNumberToObject(o, "attempts", m->attempts);
 	cJSON_AddNumberToObject(o, "segments", m->segments);
 	cJSON_AddNumberToObject(o, "created_at", (double)m->created_at);
@@ -393,6 +398,12 @@ int cli_show_main(int argc, char **argv)
 		       m.inbound ? "from" : "to", m.peer ? m.peer : "?", m.line ? m.line : "any line");
 		printf("state: %s, attempts %d, segments %d%s%s\n", store_state_name(m.state), m.attempts,
 		       m.segments, m.error ? ", last error: " : "", m.error ? m.error : "");
+		if (m.keyword)
+			printf("keyword: %s\n", m.keyword);
+		if (m.purpose)
+			printf("purpose: %s (passes consent, quiet hours and caps)\n", m.purpose);
+		if (m.policy)
+			printf("policy: %s\n", m.policy);
 		printf("text: %s\nhistory:\n", m.text ? m.text : "(purged)");
 		store_history(st, id, history_one, &h);
 	}
