@@ -100,14 +100,6 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void iso_time(int64_t ms, char *out, size_t size)
 {
 	time_t t = (time_t)(ms / 1000);
@@ -247,7 +239,7 @@ static int cmd_show(struct args *a, int argc, char **argv)
 	}
 	r = store_consent_list(st, number, show_one, &h);
 	if (r >= 0)
-		r = store_consent_audit(st, "show", a->by, number, wall_ms());
+		r = store_consent_audit(st, "show", a->by, number, cli_now_ms());
 	if (r < 0) {
 		fprintf(stderr, "parley consent: %s\n", store_error(st));
 		cJSON_Delete(root);
@@ -278,7 +270,7 @@ static int cmd_record(struct args *a, int argc, char **argv, const char *action)
 	char number[PHONE_E164_SIZE], scope_name[64];
 	struct store_consent_record rec = {
 		.action = action, .method = a->method, .disclosure = a->disclosure,
-		.recorded_by = a->by, .at = wall_ms(),
+		.recorded_by = a->by, .at = cli_now_ms(),
 		.category = a->category ? a->category : strcmp(action, "grant") ? "all" : "marketing",
 	};
 	struct store *st;
@@ -361,7 +353,7 @@ static int cmd_export(struct args *a, int argc, char **argv)
 	cli_csv_write_row(f, columns, NCOLUMNS);
 	n = store_consent_list(st, NULL, export_one, f);
 	if (n >= 0)
-		store_consent_audit(st, "export", a->by, path ? path : "(stdout)", wall_ms());
+		store_consent_audit(st, "export", a->by, path ? path : "(stdout)", cli_now_ms());
 	if ((path && fclose(f) != 0) || (!path && fflush(f) != 0) || n < 0) {
 		fprintf(stderr, "parley consent: export failed: %s\n",
 			n < 0 ? store_error(st) : strerror(errno));
@@ -504,7 +496,7 @@ static int cmd_import(struct args *a, int argc, char **argv)
 		}
 	}
 	snprintf(detail, sizeof(detail), "%zu records from %.250s", n, path);
-	store_consent_audit(st, "import", a->by, detail, wall_ms());
+	store_consent_audit(st, "import", a->by, detail, cli_now_ms());
 	store_sync(st);
 	printf("imported %zu record%s from %s\n", n, n == 1 ? "" : "s", path);
 	ret = CLI_EXIT_OK;

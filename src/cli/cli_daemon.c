@@ -88,3 +88,11 @@ const char *cli_time(long long ms, char *buf, unsigned size)
 		snprintf(buf, size, "-");
 	return buf;
 }
+
+int64_t cli_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

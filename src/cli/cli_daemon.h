@@ -33,6 +33,9 @@ int cli_target_open(struct cli_target *t, struct store **st);
  */
 cJSON *cli_daemon_request(const struct cli_target *t, const char *json);
 
+/* The wall clock in ms since the epoch: what the store's times count. */
+int64_t cli_now_ms(void);
+
 /* "2026-11-22 12:00:05" in local time into buf. */
 const char *cli_time(long long ms, char *buf, unsigned size);
 

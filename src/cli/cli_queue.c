@@ -139,13 +139,6 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* "+SECONDS" or "YYYY-MM-DD HH:MM[:SS]" local time; -1 when neither. */
 static int64_t parse_time(const char *s, int64_t now)
 {
@@ -203,7 +196,7 @@ int cli_send_main(int argc, char **argv)
 	struct args a;
 	struct store *st;
 	struct send_guard *guard;
-	int64_t now = wall_ms(), id = 0;
+	int64_t now = cli_now_ms(), id = 0;
 	bool existing = false;
 	char to[PHONE_E164_SIZE];
 	const char *why = NULL;
@@ -516,7 +509,7 @@ static int one_id_main(int argc, char **argv, bool retry)
 		return usage_error(retry ? "retry takes one message ID" : "cancel takes one message ID");
 	if ((r = cli_target_open(&a.target, &st)))
 		return r;
-	r = retry ? store_retry(st, id, wall_ms()) : store_cancel(st, id, wall_ms());
+	r = retry ? store_retry(st, id, cli_now_ms()) : store_cancel(st, id, cli_now_ms());
 	if (r < 0) {
 		const char *why = r == -ENOENT ? "no such message"
 				  : r == -EPERM ? (retry ? "only unknown or held messages can be sent again"

@@ -279,7 +279,7 @@ int store_inbound_pending(struct store *st, int limit,
 			  int (*cb)(void *ctx, const struct store_message *m), void *ctx)
 {
 	sqlite3_stmt *s;
-	int rc, n = 0;
+	int n;
 
 	if (!st)
 		return -EINVAL;
@@ -289,22 +289,7 @@ int store_inbound_pending(struct store *st, int limit,
 			     " FROM messages WHERE policy_done = 0 ORDER BY id LIMIT ?1")))
 		return -EIO;
 	sqlite3_bind_int(s, 1, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_message m;
-		int stop;
-
-		if (store_row_message(s, &m) < 0) {
-			sqlite3_reset(s);
-			return store_fail(st, -ENOMEM, "out of memory reading messages");
-		}
-		n++;
-		stop = cb(ctx, &m);
-		store_message_free(&m);
-		if (stop)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		n = store_db_fail(st, "reading messages to check for keywords");
+	n = store_each_message(st, s, cb, ctx, "reading messages to check for keywords");
 	sqlite3_reset(s);
 	return n;
 }

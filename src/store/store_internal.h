@@ -138,6 +138,15 @@ int store_migrate(struct store *st);
 /* Fills m (overwritten, not freed) from a row of STORE_MESSAGE_COLUMNS. 0 or -ENOMEM. */
 int store_row_message(sqlite3_stmt *s, struct store_message *m);
 
+/*
+ * Steps s (selecting STORE_MESSAGE_COLUMNS) and hands each row to cb until
+ * cb returns non-zero; the caller resets or finalizes s. Returns how many
+ * rows cb saw, -ENOMEM, or store_db_fail(what).
+ */
+int store_each_message(struct store *st, sqlite3_stmt *s,
+		       int (*cb)(void *ctx, const struct store_message *m), void *ctx,
+		       const char *what);
+
 /* Reads message id into m. 0, -ENOENT, -ENOMEM, -EIO. */
 int store_load(struct store *st, int64_t id, struct store_message *m);
 

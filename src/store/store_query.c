@@ -28,7 +28,7 @@ int store_list(struct store *st, int state, int inbound, int limit,
 	       int (*cb)(void *ctx, const struct store_message *m), void *ctx)
 {
 	sqlite3_stmt *s;
-	int rc, n = 0;
+	int n;
 
 	if (!st)
 		return -EINVAL;
@@ -46,24 +46,30 @@ int store_list(struct store *st, int state, int inbound, int limit,
 	if (inbound >= 0)
 		sqlite3_bind_int(s, 2, inbound);
 	sqlite3_bind_int(s, 3, limit ? limit : -1);
+	n = store_each_message(st, s, cb, ctx, "listing messages");
+	sqlite3_finalize(s);
+	return n;
+}
+
+int store_each_message(struct store *st, sqlite3_stmt *s,
+		       int (*cb)(void *ctx, const struct store_message *m), void *ctx,
+		       const char *what)
+{
+	int rc, n = 0;
+
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_message m;
 		int stop;
 
-		if (store_row_message(s, &m) < 0) {
-			sqlite3_finalize(s);
-			return store_fail(st, -ENOMEM, "out of memory listing messages");
-		}
+		if (store_row_message(s, &m) < 0)
+			return store_fail(st, -ENOMEM, "out of memory %s", what);
 		n++;
 		stop = cb(ctx, &m);
 		store_message_free(&m);
 		if (stop)
-			break;
+			return n;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		n = store_db_fail(st, "listing messages");
-	sqlite3_finalize(s);
-	return n;
+	return rc == SQLITE_DONE ? n : store_db_fail(st, what);
 }
 
 int store_history(struct store *st, int64_t id,
