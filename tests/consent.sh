@@ -23,11 +23,10 @@ D=+447700900444
 need_built "$PARLEY" "$PARLEYD" "$MODEMSIM"
 
 tmp=$(mktemp -d /tmp/parley-consent-XXXXXX)
-sim1_pid= sim2_pid= daemon_pid=
+daemon_pid=
 cleanup() {
 	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	[ -n "$sim1_pid" ] && kill "$sim1_pid" 2>/dev/null && wait "$sim1_pid" 2>/dev/null
-	[ -n "$sim2_pid" ] && kill "$sim2_pid" 2>/dev/null && wait "$sim2_pid" 2>/dev/null
+	stop_sims
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -42,16 +41,8 @@ state_is() { p show --json "$1" | grep -q "\"state\":\"$2\""; }
 inject() { ctl "$1" "{\"cmd\":\"inject\",\"from\":\"$2\",\"text\":\"$3\"}" >/dev/null; }
 ledger_has() { p consent show "$1" | grep -q "$2"; }
 
-for n in 1 2; do
-	num=$L1
-	[ $n -eq 2 ] && num=$L2
-	"$MODEMSIM" --profile sim800 --link "$tmp/modem$n" --control "$tmp/sim$n.sock" \
-		--seed $n --log "$tmp/sim$n.log" --number "$num" \
-		>"$tmp/sim$n.out" 2>"$tmp/sim$n.err" &
-	eval "sim${n}_pid=$!"
-done
-wait_for 5 test -S "$tmp/sim1.sock"
-wait_for 5 test -S "$tmp/sim2.sock"
+start_sim 1 $L1
+start_sim 2 $L2
 
 # conf SCOPE [STOP_CATEGORY]: the configuration, with the opt-out scope given
 conf() {

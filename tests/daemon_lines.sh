@@ -17,11 +17,10 @@ A=+447700900777
 need_built "$PARLEY" "$PARLEYD" "$MODEMSIM"
 
 tmp=$(mktemp -d /tmp/parley-lines-XXXXXX)
-sim1_pid= sim2_pid= daemon_pid=
+daemon_pid=
 cleanup() {
 	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	[ -n "$sim1_pid" ] && kill "$sim1_pid" 2>/dev/null && wait "$sim1_pid" 2>/dev/null
-	[ -n "$sim2_pid" ] && kill "$sim2_pid" 2>/dev/null && wait "$sim2_pid" 2>/dev/null
+	stop_sims
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -43,16 +42,8 @@ sent_count() { ctl "$1" '{"cmd":"sent"}' | grep -o '"n":[0-9]*' | wc -l; }
 id_of() { sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$1"; }
 state_is() { p show --json "$1" | grep -q "\"state\":\"$2\""; }
 
-for n in 1 2; do
-	num=$L1
-	[ $n -eq 2 ] && num=$L2
-	"$MODEMSIM" --profile sim800 --link "$tmp/modem$n" --control "$tmp/sim$n.sock" \
-		--reboot-ms 300 --seed $n --log "$tmp/sim$n.log" --number "$num" \
-		>"$tmp/sim$n.out" 2>"$tmp/sim$n.err" &
-	eval "sim${n}_pid=$!"
-done
-wait_for 5 test -S "$tmp/sim1.sock"
-wait_for 5 test -S "$tmp/sim2.sock"
+start_sim 1 $L1 --reboot-ms 300
+start_sim 2 $L2 --reboot-ms 300
 
 cat >"$tmp/parley.conf" <<EOF
 store = "$tmp/parley.db";

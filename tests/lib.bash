@@ -35,3 +35,26 @@ need_built() {
 		fi
 	done
 }
+
+# start_sim N NUMBER [MODEMSIM ARGS...]: modemsim number N (sim800) for line
+# NUMBER in $tmp (link modemN, control simN.sock, log simN.log), waiting for
+# its control socket; its pid goes to sim_pids[N] for stop_sims.
+declare -a sim_pids=()
+start_sim() {
+	local n=$1 number=$2
+	shift 2
+	"$MODEMSIM" --profile sim800 --link "$tmp/modem$n" --control "$tmp/sim$n.sock" \
+		--seed "$n" --log "$tmp/sim$n.log" --number "$number" "$@" \
+		>"$tmp/sim$n.out" 2>"$tmp/sim$n.err" &
+	sim_pids[$n]=$!
+	wait_for 5 test -S "$tmp/sim$n.sock"
+}
+
+# stop_sims: stops every simulator start_sim started
+stop_sims() {
+	local pid
+	for pid in "${sim_pids[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	sim_pids=()
+}
