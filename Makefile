@@ -29,9 +29,10 @@ CODEC_SRC := $(sort $(wildcard src/codec/*.c))
 # every layer below the programs, lowest first; tests link the objects they use
 LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c)) \
 	$(sort $(wildcard src/io/*.c)) $(sort $(wildcard src/store/*.c)) $(sort $(wildcard src/config/*.c)) \
-	$(sort $(wildcard src/policy/*.c)) $(sort $(wildcard src/app/*.c))
+	$(sort $(wildcard src/policy/*.c)) $(sort $(wildcard src/bridge/*.c)) $(sort $(wildcard src/app/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
+MQTTC_SRC := $(sort $(wildcard tools/mqttc/*.c))
 DAEMON_SRC := $(sort $(wildcard src/daemon/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
@@ -42,9 +43,11 @@ BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 MODEMSIM_OBJ := $(MODEMSIM_SRC:%.c=$(BUILD)/%.o)
+MQTTC_OBJ := $(MQTTC_SRC:%.c=$(BUILD)/%.o)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 PARLEYD := $(if $(DAEMON_SRC),$(BUILD)/parleyd)
 MODEMSIM := $(if $(MODEMSIM_SRC),$(BUILD)/modemsim)
+MQTTC := $(if $(MQTTC_SRC),$(BUILD)/mqttc)
 LIB := $(BUILD)/libparley.a
 PARLEY := $(BUILD)/parley
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -56,12 +59,13 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 SERIAL_LIBS = $(shell $(PKG_CONFIG) --libs libserialport 2>/dev/null || echo -lserialport)
 SQLITE_LIBS = $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null || echo -lsqlite3)
 CONFIG_LIBS = $(shell $(PKG_CONFIG) --libs libconfig 2>/dev/null || echo -lconfig)
+MOSQUITTO_LIBS = $(shell $(PKG_CONFIG) --libs libmosquitto 2>/dev/null || echo -lmosquitto)
 # everything the daemon and the tests may need; static linking keeps only what is used
-ALL_LIBS = $(SERIAL_LIBS) $(SQLITE_LIBS) $(CONFIG_LIBS) $(CJSON_LIBS)
+ALL_LIBS = $(SERIAL_LIBS) $(SQLITE_LIBS) $(CONFIG_LIBS) $(CJSON_LIBS) $(MOSQUITTO_LIBS)
 
 .PHONY: all test check valgrind fuzz bench install demo clean deps-build deps-test
 
-all: deps-build $(PARLEY) $(PARLEYD) $(MODEMSIM)
+all: deps-build $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC)
 
 deps-build:
 	@tools/ensure-deps $(BUILD_DEBS)
@@ -86,6 +90,10 @@ $(BUILD)/parleyd: $(DAEMON_OBJ) $(LIB)
 $(BUILD)/modemsim: $(MODEMSIM_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MODEMSIM_OBJ) $(LIB) $(CJSON_LIBS)
 
+# a small MQTT console for tests and the demo (pub, sub, request/response)
+$(BUILD)/mqttc: $(MQTTC_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MQTTC_OBJ) $(LIB) $(CJSON_LIBS) $(MOSQUITTO_LIBS)
+
 $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(SUPPORT_OBJ) $(LIB) $(ALL_LIBS) $(CMOCKA_LIBS)
@@ -95,8 +103,8 @@ $(BUILD)/bench/%: bench/%.c $(SUPPORT_OBJ) $(LIB)
 	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) -O2 -o $@ $< $(SUPPORT_OBJ) $(LIB) $(ALL_LIBS)
 
 test: deps-test
-	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(TESTS)
-	@PARLEY=$(PARLEY) PARLEYD=$(PARLEYD) MODEMSIM=$(MODEMSIM) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(TESTS)
+	@PARLEY=$(PARLEY) PARLEYD=$(PARLEYD) MODEMSIM=$(MODEMSIM) MQTTC=$(MQTTC) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
 
 # The same tests with ASan + UBSan, in their own build directory.
 check: deps-test
@@ -108,8 +116,8 @@ check: deps-test
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 valgrind: deps-test
 	@tools/ensure-deps valgrind
-	@$(MAKE) --no-print-directory $(PARLEY) $(MODEMSIM) $(TESTS)
-	@PARLEY=$(PARLEY) MODEMSIM=$(MODEMSIM) TEST_WRAPPER="$(VALGRIND)" MODEMSIM_WRAPPER="$(VALGRIND)" \
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(TESTS)
+	@PARLEY=$(PARLEY) MODEMSIM=$(MODEMSIM) MQTTC=$(MQTTC) TEST_WRAPPER="$(VALGRIND)" MODEMSIM_WRAPPER="$(VALGRIND)" \
 		tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
 
 # Each libFuzzer target runs FUZZ_SECONDS seconds from its seed corpus.

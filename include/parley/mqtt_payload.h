@@ -1,0 +1,184 @@
+/*
+ * The MQTT bridge's words: commands parsed from JSON payloads (checked
+ * whole, every fault named), and events, replies and states rendered to
+ * JSON, plus the topics they travel on. Pure: no I/O, no clock, no store;
+ * the daemon fills the plain structs below from what it has.
+ * Topic layout and payloads are documented in docs/mqtt.md.
+ */
+#ifndef PARLEY_MQTT_PAYLOAD_H
+#define PARLEY_MQTT_PAYLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- commands ---- */
+
+enum mqtt_cmd_kind {
+	MQTT_CMD_SEND,            /* "send": queue a text */
+	MQTT_CMD_CANCEL,          /* "cancel": cancel a queued or held message */
+	MQTT_CMD_CONSENT_REVOKE,  /* "consent_revoke": record an opt-out */
+	MQTT_CMD_CONSENT_GRANT,   /* "consent_grant": record a consent */
+	MQTT_CMD_CONSENT_SHOW,    /* "consent_show": a number's records and what they allow */
+};
+
+#define MQTT_VARS_MAX 32
+
+struct mqtt_var {
+	char *name;
+	char *value;
+};
+
+/* A parsed command. Strings are NUL-terminated, owned (mqtt_command_free), "" when absent. */
+struct mqtt_command {
+	enum mqtt_cmd_kind kind;
+	char *request_id;         /* "id": echoed in the reply */
+	char *reply_to;           /* "reply_to": MQTT 3.1.1 clients' answer topic */
+	/* send */
+	char *to;                 /* as given; normalising it is the daemon's job */
+	char *text;               /* UTF-8; "" when a template is given */
+	char *line;
+	char *key;                /* idempotency key */
+	char *category;           /* "transactional" (default), "conversational", "marketing" */
+	char *template_name;      /* "template" */
+	struct mqtt_var vars[MQTT_VARS_MAX]; /* "variables": { "name": "value" } (strings or numbers) */
+	size_t nvars;
+	int64_t send_at;          /* "send_at": ms since the epoch, or an RFC 3339 time; 0 now */
+	int64_t expire_at;        /* "expire_at": the same; 0 never */
+	bool report;              /* "report": ask for status reports */
+	int priority;             /* "priority": -100..100 */
+	/* cancel */
+	int64_t message_id;       /* "message_id" */
+	/* consent */
+	char *number;
+	char *scope;              /* "all" (default), "line", "group" */
+	char *scope_name;         /* required for line and group */
+	char *consent_category;   /* "category" for consent commands: "all" (default for revoke),
+				     "marketing" (default for grant), ... */
+	char *method;             /* "api" (default), "web", "agent", "import" */
+	char *disclosure;
+	char *by;                 /* "by": who records it; default "mqtt" */
+};
+
+struct mqtt_limits {
+	size_t payload_max;       /* bytes of a command payload, e.g. 16384 */
+	size_t text_max;          /* bytes of a text, e.g. 4000; the segment limit is the daemon's */
+};
+
+/* Why a command was refused: code is a static machine-readable word, reason a sentence. */
+struct mqtt_error {
+	const char *code;         /* "payload_too_large", "invalid_json", "not_an_object",
+				     "unknown_command", "missing_field", "wrong_type",
+				     "invalid_value", "invalid_utf8", "text_too_long" */
+	char reason[200];
+};
+
+/*
+ * Parses one command payload (len bytes, not NUL-terminated) against lim.
+ * Unknown fields are refused (a typo must not be silently ignored).
+ * Returns 0 with *out filled; -EINVAL with *err (and *out empty, nothing to
+ * free); -ENOMEM. out->request_id and out->reply_to are filled as far as
+ * they could be read even on -EINVAL, so that the refusal can be answered:
+ * call mqtt_command_free on it either way.
+ */
+int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits *lim,
+		       struct mqtt_command *out, struct mqtt_error *err);
+
+/* Frees the strings and zeroes the struct; NULL is a no-op. */
+void mqtt_command_free(struct mqtt_command *c);
+
+/* The kind's word in payloads ("send", ...). */
+const char *mqtt_cmd_name(enum mqtt_cmd_kind k);
+
+/* ---- replies ---- */
+
+struct mqtt_reply {
+	const char *request_id;   /* NULL or "": left out */
+	const char *command;      /* the command's word, NULL when it could not be read */
+	bool accepted;
+	int64_t message_id;       /* accepted send/cancel: the message; 0 left out */
+	bool existing;            /* accepted send: the key was used before */
+	const char *code;         /* rejected: machine-readable ("opted_out", "invalid_json", ...) */
+	int code_number;          /* rejected by policy: 4001 ...; 0 left out */
+	const char *reason;       /* rejected: a sentence */
+	const char *extra_json;   /* NULL, or a JSON value placed under "result" (consent_show) */
+};
+
+/* {"id":...,"command":"send","status":"accepted","message_id":12} ...; malloc'd, NULL on ENOMEM. */
+char *mqtt_reply_json(const struct mqtt_reply *r);
+
+/* ---- events ---- */
+
+/*
+ * An event for consumers. uid is unique for ever (consumers de-duplicate by
+ * it); at is ms since the epoch. Fields not used by a kind are NULL / 0.
+ */
+struct mqtt_event {
+	const char *uid;
+	const char *kind;          /* "message" (outbound state change), "received", "consent" */
+	int64_t at;
+	/* message, received */
+	int64_t message_id;
+	const char *state;         /* "queued", "sent", ..., "received", "partial" */
+	const char *peer;          /* the customer */
+	const char *line;          /* our line, NULL when not yet known */
+	const char *text;          /* NULL once purged */
+	const char *category;      /* outbound */
+	const char *error;         /* failed, blocked: the reason in words */
+	const char *policy;        /* blocked or held by: "opted_out", "quiet_hours", ... */
+	const char *keyword;       /* received: "opt-out", "opt-in", "help", "suspected-opt-out" */
+	const char *detail;        /* the state change's detail, e.g. "line +44..., attempt 1" */
+	int segments;
+	/* consent */
+	int64_t ledger_id;
+	const char *number, *action, *scope, *scope_name, *consent_category, *method,
+		*disclosure, *recorded_by;
+};
+
+/*
+ * {"uid":...,"kind":"message","at":"2026-11-22T14:05:00.123Z","message_id":12,
+ *  "state":"sent","conversation":{"line":...,"peer":...},...}; malloc'd, NULL on ENOMEM.
+ * Times are RFC 3339 UTC with milliseconds.
+ */
+char *mqtt_event_json(const struct mqtt_event *e);
+
+/* ---- retained states ---- */
+
+struct mqtt_modem_state {
+	const char *name, *line, *state;   /* state: "ready", "registration", ... */
+	const char *operator_name;         /* NULL unknown */
+	int signal_dbm;                    /* 0 unknown */
+	bool registered, roaming;
+	int64_t queue_depth;
+	const char *last_error;            /* NULL none */
+};
+
+struct mqtt_gateway_state {
+	bool online;
+	const char *gateway_id, *version;
+	const struct mqtt_modem_state *modems;
+	size_t nmodems;
+	int64_t at;
+};
+
+char *mqtt_modem_json(const struct mqtt_modem_state *m);
+/* online: {"state":"online","gateway":...,"version":...,"modems":[names],"at":...}; offline: {"state":"offline",...} */
+char *mqtt_gateway_json(const struct mqtt_gateway_state *g);
+
+/* ---- topics ---- */
+
+/*
+ * Whether base is a usable base topic: 1..200 bytes of UTF-8, no '+', '#',
+ * NUL, no leading '$' or '/', no trailing '/', no empty level. NULL when
+ * fine, else what is wrong.
+ */
+const char *mqtt_topic_base_problem(const char *base);
+
+/*
+ * base + "/" + the parts joined by "/" (NULL ends the list) into out.
+ * Returns the length, or -EMSGSIZE when out is too small, -EINVAL when a
+ * part is empty or holds '/', '+', '#'.
+ */
+int mqtt_topic_join(char *out, size_t size, const char *base, ...);
+
+#endif
