@@ -427,7 +427,9 @@ static void migration_keeps_history_read(void **state)
 	store_close(f->st);
 	/* make the file look as a version-2 build left it */
 	assert_int_equal(raw_sql(f->path,
-				 "DROP TABLE consent_ledger; DROP TABLE consent_retention;"
+				 "DROP TRIGGER outbox_message; DROP TRIGGER outbox_received;"
+				 " DROP TABLE outbox; DROP TABLE outbox_switch; DROP TABLE store_identity;"
+				 " DROP TABLE consent_ledger; DROP TABLE consent_retention;"
 				 " DROP TABLE consent_audit; DROP INDEX messages_purpose;"
 				 " DROP INDEX messages_policy_todo;"
 				 " ALTER TABLE messages DROP COLUMN purpose;"

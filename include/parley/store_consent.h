@@ -29,6 +29,9 @@ struct store_consent_record {
 	const char *recorded_by;    /* who: "parleyd", an agent's or operator's name */
 	int64_t message_id;         /* the message that carried it, 0 none */
 	int64_t at;                 /* when it was given (ms) */
+	const char *origin;         /* read back: the gateway (store instance) it was replicated
+				       from, NULL for our own records */
+	int64_t origin_id;          /* read back: its id there */
 };
 
 /*

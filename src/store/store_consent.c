@@ -110,13 +110,43 @@ static const char *column_text(sqlite3_stmt *s, int col)
 
 #define CONSENT_COLUMNS \
 	"id, number, action, scope, scope_name, category, method, disclosure, recorded_by," \
-	" coalesce(message_id, 0), at"
+	" coalesce(message_id, 0), at, origin, coalesce(origin_id, 0)"
+
+/* Hands every row of s (CONSENT_COLUMNS) to cb; how many, or store_db_fail. */
+static int each_record(struct store *st, sqlite3_stmt *s,
+		       int (*cb)(void *ctx, const struct store_consent_record *r), void *ctx)
+{
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_consent_record r = {
+			.id = sqlite3_column_int64(s, 0),
+			.number = column_text(s, 1),
+			.action = column_text(s, 2),
+			.scope = column_text(s, 3),
+			.scope_name = column_text(s, 4),
+			.category = column_text(s, 5),
+			.method = column_text(s, 6),
+			.disclosure = column_text(s, 7),
+			.recorded_by = column_text(s, 8),
+			.message_id = sqlite3_column_int64(s, 9),
+			.at = sqlite3_column_int64(s, 10),
+			.origin = column_text(s, 11),
+			.origin_id = sqlite3_column_int64(s, 12),
+		};
+
+		n++;
+		if (cb(ctx, &r))
+			return n;
+	}
+	return rc == SQLITE_DONE ? n : store_db_fail(st, "reading the consent ledger");
+}
 
 int store_consent_list(struct store *st, const char *number,
 		       int (*cb)(void *ctx, const struct store_consent_record *r), void *ctx)
 {
 	sqlite3_stmt *s, *own = NULL;
-	int rc, n = 0;
+	int n;
 
 	if (!st)
 		return -EINVAL;
@@ -135,31 +165,26 @@ int store_consent_list(struct store *st, const char *number,
 			return store_db_fail(st, "reading the consent ledger");
 		s = own;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_consent_record r = {
-			.id = sqlite3_column_int64(s, 0),
-			.number = column_text(s, 1),
-			.action = column_text(s, 2),
-			.scope = column_text(s, 3),
-			.scope_name = column_text(s, 4),
-			.category = column_text(s, 5),
-			.method = column_text(s, 6),
-			.disclosure = column_text(s, 7),
-			.recorded_by = column_text(s, 8),
-			.message_id = sqlite3_column_int64(s, 9),
-			.at = sqlite3_column_int64(s, 10),
-		};
-
-		n++;
-		if (cb(ctx, &r))
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		n = store_db_fail(st, "reading the consent ledger");
+	n = each_record(st, s, cb, ctx);
 	if (own)
 		sqlite3_finalize(own);
 	else
 		sqlite3_reset(s);
+	return n;
+}
+
+int store_consent_each_by_id(struct store *st, int64_t id,
+			     int (*cb)(void *ctx, const struct store_consent_record *r), void *ctx)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_CONSENT_GET, "SELECT " CONSENT_COLUMNS
+				     " FROM consent_ledger WHERE id = ?1");
+	int n;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	n = each_record(st, s, cb, ctx);
+	sqlite3_reset(s);
 	return n;
 }
 

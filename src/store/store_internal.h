@@ -46,6 +46,13 @@ enum store_stmt {
 	STMT_POLICY_TODO,
 	STMT_POLICY_DONE,
 	STMT_AUDIT_ADD,
+	STMT_CONSENT_GET,
+	STMT_CONSENT_REPLICA,
+	STMT_OUTBOX_SWITCH,
+	STMT_OUTBOX_LIST,
+	STMT_OUTBOX_DONE,
+	STMT_OUTBOX_COUNT,
+	STMT_INSTANCE,
 	STMT_NEXT_DUE,
 	STMT_SET_SEGMENTS,
 	STMT_SEG_INFO,
@@ -173,6 +180,13 @@ int store_enqueue_check(struct store *st, const struct store_new_message *m,
 /* Queues a checked message in the caller's transaction (the gate asked unless m->purpose). */
 int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 			 const char *category, int64_t now, int64_t *id, bool *existing);
+
+/* ---- store_consent.c ---- */
+
+/* Ledger record id to cb (CONSENT_COLUMNS); how many (0 or 1), or -EIO. */
+struct store_consent_record;
+int store_consent_each_by_id(struct store *st, int64_t id,
+			     int (*cb)(void *ctx, const struct store_consent_record *r), void *ctx);
 
 /* The outbound categories and the consent flow's purposes the store accepts. */
 bool store_category_valid(const char *category);

@@ -202,6 +202,59 @@ static const struct migration migrations[] = {
 	" SELECT RAISE(ABORT, 'the consent audit log is append-only');"
 	" END;"
 	"PRAGMA user_version = 3;" },
+	{ 4,
+	/*
+	 * The event outbox (issue 6): every change worth telling MQTT
+	 * consumers about is written here by triggers, in the transaction
+	 * that makes the change, and deleted once the broker acknowledged it.
+	 * kind: 'message' (an outbound message's state change, from
+	 * message_events), 'received' (an inbound message once the consent
+	 * flow has read it, so the event carries its keyword), 'consent' (a
+	 * ledger record). Off (outbox_switch.on = 0) when no broker is
+	 * configured, so that nothing piles up for nobody.
+	 */
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL,"
+	" ref INTEGER NOT NULL,"
+	" state TEXT,"
+	" detail TEXT,"
+	" at INTEGER NOT NULL);"
+	"CREATE TABLE outbox_switch (on_ INTEGER NOT NULL);"
+	"INSERT INTO outbox_switch (on_) VALUES (0);"
+	"CREATE TRIGGER outbox_message AFTER INSERT ON message_events"
+	" WHEN (SELECT on_ FROM outbox_switch) AND"
+	" (SELECT inbound FROM messages WHERE id = NEW.message_id) = 0 BEGIN"
+	" INSERT INTO outbox (kind, ref, state, detail, at)"
+	" VALUES ('message', NEW.message_id, NEW.state, NEW.detail, NEW.at);"
+	" END;"
+	"CREATE TRIGGER outbox_received AFTER UPDATE OF policy_done ON messages"
+	" WHEN (SELECT on_ FROM outbox_switch) AND NEW.inbound = 1"
+	" AND NEW.policy_done = 1 AND OLD.policy_done = 0 BEGIN"
+	" INSERT INTO outbox (kind, ref, state, at) VALUES ('received', NEW.id, NEW.state,"
+	" NEW.updated_at);"
+	" END;"
+	/* a record replicated from another gateway was announced there */
+	"CREATE TRIGGER outbox_consent AFTER INSERT ON consent_ledger"
+	" WHEN (SELECT on_ FROM outbox_switch) AND NEW.origin IS NULL BEGIN"
+	" INSERT INTO outbox (kind, ref, at) VALUES ('consent', NEW.id, NEW.at);"
+	" END;"
+	/*
+	 * Which store this is, for event ids unique across gateways and for
+	 * telling our own replicated consent records from others'.
+	 */
+	"CREATE TABLE store_identity (instance TEXT NOT NULL);"
+	"INSERT INTO store_identity (instance) VALUES (lower(hex(randomblob(8))));"
+	/*
+	 * Consent records replicated from other gateways through the broker:
+	 * origin is the other store's instance, origin_id its ledger id; one
+	 * copy each however often the broker delivers it.
+	 */
+	"ALTER TABLE consent_ledger ADD COLUMN origin TEXT;"
+	"ALTER TABLE consent_ledger ADD COLUMN origin_id INTEGER;"
+	"CREATE UNIQUE INDEX consent_replicas ON consent_ledger (origin, origin_id)"
+	" WHERE origin IS NOT NULL;"
+	"PRAGMA user_version = 4;" },
 };
 
 #define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
