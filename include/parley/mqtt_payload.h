@@ -122,7 +122,23 @@ struct mqtt_reply {
 	const char *extra_json;   /* NULL, or a JSON value placed under "result" (consent_show) */
 };
 
-/* {"id":...,"command":"send","status":"accepted","message_id":12} ...; malloc'd, NULL on ENOMEM. */
+/*
+ * Rendering, for every function below: unformatted JSON, malloc'd (free()).
+ * NULL and 0 fields marked "left out" are not written (no nulls) unless
+ * said otherwise. Strings are borrowed; bytes that are not UTF-8 are
+ * written as U+FFFD so the output is always valid JSON. Times are RFC 3339
+ * UTC with milliseconds ("2026-11-22T14:05:00.123Z"), clamped to
+ * 1970..9999. Returns NULL with errno ENOMEM, or EINVAL when the struct
+ * pointer is NULL (and as said below).
+ */
+
+/*
+ * {"id":...,"command":"send","status":"accepted","message_id":12,"existing":false};
+ * rejected: {...,"status":"rejected","code":...,"code_number":4001,"reason":...}.
+ * "existing" is written for every accepted send, true or false. extra_json
+ * is parsed and placed as a value under "result"; when it is not valid
+ * JSON (or not UTF-8) nothing is rendered: NULL with errno EINVAL.
+ */
 char *mqtt_reply_json(const struct mqtt_reply *r);
 
 /* ---- events ---- */
@@ -155,8 +171,13 @@ struct mqtt_event {
 
 /*
  * {"uid":...,"kind":"message","at":"2026-11-22T14:05:00.123Z","message_id":12,
- *  "state":"sent","conversation":{"line":...,"peer":...},...}; malloc'd, NULL on ENOMEM.
- * Times are RFC 3339 UTC with milliseconds.
+ *  "state":"sent","conversation":{"line":...,"peer":...},"text":...,...}
+ * Kind "consent": uid, kind, at, number, action, scope, scope_name,
+ * "category" (consent_category), method, disclosure, recorded_by, ledger_id.
+ * Any other kind ("message", "received") carries the message fields and
+ * always a "conversation"; its "line" is written as null when not yet known,
+ * since consumers key conversations by line and peer and must not guess.
+ * "at" is always written; message_id, ledger_id and segments when > 0.
  */
 char *mqtt_event_json(const struct mqtt_event *e);
 
@@ -179,8 +200,19 @@ struct mqtt_gateway_state {
 	int64_t at;
 };
 
+/*
+ * {"name":...,"line":...,"state":"ready","operator":...,"signal_dbm":-71,
+ *  "registered":true,"roaming":false,"queue_depth":3,"last_error":...}; a
+ * retained state replaces the previous one whole, so an absent last_error
+ * means none.
+ */
 char *mqtt_modem_json(const struct mqtt_modem_state *m);
-/* online: {"state":"online","gateway":...,"version":...,"modems":[names],"at":...}; offline: {"state":"offline",...} */
+/*
+ * online: {"state":"online","gateway":...,"version":...,"modems":[names],"at":...};
+ * offline: {"state":"offline","gateway":...,"version":...,"at":...} (no modems).
+ * "at" is left out when 0: a last will is rendered at connect time, long
+ * before the broker sends it. EINVAL also when nmodems > 0 and modems is NULL.
+ */
 char *mqtt_gateway_json(const struct mqtt_gateway_state *g);
 
 /* ---- topics ---- */
