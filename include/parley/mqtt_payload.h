@@ -29,9 +29,15 @@ struct mqtt_var {
 	char *value;
 };
 
-/* A parsed command. Strings are NUL-terminated, owned (mqtt_command_free), "" when absent. */
+/*
+ * A parsed command. Strings are NUL-terminated, owned (mqtt_command_free), "" when absent;
+ * after a refusal only request_id and reply_to are set ("" when unreadable) and command,
+ * all other strings being NULL.
+ */
 struct mqtt_command {
 	enum mqtt_cmd_kind kind;
+	const char *command;      /* the "cmd" word (static, not owned) once recognised, even
+				     when the command is then refused; NULL before */
 	char *request_id;         /* "id": echoed in the reply */
 	char *reply_to;           /* "reply_to": MQTT 3.1.1 clients' answer topic */
 	/* send */
@@ -74,12 +80,24 @@ struct mqtt_error {
 };
 
 /*
- * Parses one command payload (len bytes, not NUL-terminated) against lim.
- * Unknown fields are refused (a typo must not be silently ignored).
+ * Parses one command payload (len bytes, not NUL-terminated; NULL reads as
+ * empty) against lim (NULL: 16384 and 4000). out must not be NULL; err may
+ * be. Unknown fields are refused (a typo must not be silently ignored), and
+ * so are fields given twice (RFC 7493, I-JSON: which one would count?).
+ * The JSON must be strict RFC 8259 (cJSON alone accepts "01", "1." and raw
+ * control characters in strings) and at most 32 levels deep.
  * Returns 0 with *out filled; -EINVAL with *err (and *out empty, nothing to
- * free); -ENOMEM. out->request_id and out->reply_to are filled as far as
- * they could be read even on -EINVAL, so that the refusal can be answered:
- * call mqtt_command_free on it either way.
+ * free); -ENOMEM. out->request_id, out->reply_to and out->command are filled
+ * as far as they could be read even on -EINVAL, so that the refusal can be
+ * answered: call mqtt_command_free on it either way (also after -ENOMEM).
+ * An id or reply_to that is not a clean string, is given twice, or (reply_to)
+ * is not a topic one can publish to is not filled in.
+ *
+ * Variables' numbers become text: integers (|n| <= 2^53) without a
+ * fraction, others in the shortest "%g"-style form that reads back the
+ * same number (1234567.89 stays "1234567.89", where plain %g would say
+ * "1.23457e+06"). A number of milliseconds for send_at or expire_at below
+ * 946684800000 (year 2000), other than 0, is refused as most likely seconds.
  */
 int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits *lim,
 		       struct mqtt_command *out, struct mqtt_error *err);
@@ -104,7 +122,23 @@ struct mqtt_reply {
 	const char *extra_json;   /* NULL, or a JSON value placed under "result" (consent_show) */
 };
 
-/* {"id":...,"command":"send","status":"accepted","message_id":12} ...; malloc'd, NULL on ENOMEM. */
+/*
+ * Rendering, for every function below: unformatted JSON, malloc'd (free()).
+ * NULL and 0 fields marked "left out" are not written (no nulls) unless
+ * said otherwise. Strings are borrowed; bytes that are not UTF-8 are
+ * written as U+FFFD so the output is always valid JSON. Times are RFC 3339
+ * UTC with milliseconds ("2026-11-22T14:05:00.123Z"), clamped to
+ * 1970..9999. Returns NULL with errno ENOMEM, or EINVAL when the struct
+ * pointer is NULL (and as said below).
+ */
+
+/*
+ * {"id":...,"command":"send","status":"accepted","message_id":12,"existing":false};
+ * rejected: {...,"status":"rejected","code":...,"code_number":4001,"reason":...}.
+ * "existing" is written for every accepted send, true or false. extra_json
+ * is parsed and placed as a value under "result"; when it is not valid
+ * JSON (or not UTF-8) nothing is rendered: NULL with errno EINVAL.
+ */
 char *mqtt_reply_json(const struct mqtt_reply *r);
 
 /* ---- events ---- */
@@ -137,8 +171,13 @@ struct mqtt_event {
 
 /*
  * {"uid":...,"kind":"message","at":"2026-11-22T14:05:00.123Z","message_id":12,
- *  "state":"sent","conversation":{"line":...,"peer":...},...}; malloc'd, NULL on ENOMEM.
- * Times are RFC 3339 UTC with milliseconds.
+ *  "state":"sent","conversation":{"line":...,"peer":...},"text":...,...}
+ * Kind "consent": uid, kind, at, number, action, scope, scope_name,
+ * "category" (consent_category), method, disclosure, recorded_by, ledger_id.
+ * Any other kind ("message", "received") carries the message fields and
+ * always a "conversation"; its "line" is written as null when not yet known,
+ * since consumers key conversations by line and peer and must not guess.
+ * "at" is always written; message_id, ledger_id and segments when > 0.
  */
 char *mqtt_event_json(const struct mqtt_event *e);
 
@@ -161,8 +200,19 @@ struct mqtt_gateway_state {
 	int64_t at;
 };
 
+/*
+ * {"name":...,"line":...,"state":"ready","operator":...,"signal_dbm":-71,
+ *  "registered":true,"roaming":false,"queue_depth":3,"last_error":...}; a
+ * retained state replaces the previous one whole, so an absent last_error
+ * means none.
+ */
 char *mqtt_modem_json(const struct mqtt_modem_state *m);
-/* online: {"state":"online","gateway":...,"version":...,"modems":[names],"at":...}; offline: {"state":"offline",...} */
+/*
+ * online: {"state":"online","gateway":...,"version":...,"modems":[names],"at":...};
+ * offline: {"state":"offline","gateway":...,"version":...,"at":...} (no modems).
+ * "at" is left out when 0: a last will is rendered at connect time, long
+ * before the broker sends it. EINVAL also when nmodems > 0 and modems is NULL.
+ */
 char *mqtt_gateway_json(const struct mqtt_gateway_state *g);
 
 /* ---- topics ---- */
@@ -170,15 +220,22 @@ char *mqtt_gateway_json(const struct mqtt_gateway_state *g);
 /*
  * Whether base is a usable base topic: 1..200 bytes of UTF-8, no '+', '#',
  * NUL, no leading '$' or '/', no trailing '/', no empty level. NULL when
- * fine, else what is wrong.
+ * fine (base NULL is not), else a static sentence saying what is wrong.
  */
 const char *mqtt_topic_base_problem(const char *base);
 
 /*
- * base + "/" + the parts joined by "/" (NULL ends the list) into out.
- * Returns the length, or -EMSGSIZE when out is too small, -EINVAL when a
- * part is empty or holds '/', '+', '#'.
+ * base + "/" + the parts joined by "/" (NULL ends the list) into out,
+ * NUL-terminated. A part cannot hold '+': a phone number needs its '+'
+ * dropped or replaced before it becomes a level.
+ * Returns the length, or:
+ *   -EINVAL   base has a problem (mqtt_topic_base_problem), or a part is
+ *             empty, holds '/', '+' or '#', or is not valid UTF-8 (this
+ *             wins over -EMSGSIZE: it is the caller's bug);
+ *   -EMSGSIZE out is NULL or too small for the topic and its NUL.
+ * On either error out's contents are unspecified.
  */
-int mqtt_topic_join(char *out, size_t size, const char *base, ...);
+int mqtt_topic_join(char *out, size_t size, const char *base, ...)
+	__attribute__((sentinel));
 
 #endif

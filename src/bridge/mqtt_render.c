@@ -1,0 +1,307 @@
+/*
+ * JSON for the bridge's outgoing payloads (mqtt_payload.h): replies to
+ * commands, events, and the retained modem and gateway states. Built with
+ * cJSON and printed unformatted.
+ *
+ * Whatever the daemon hands over, the output is valid JSON: bytes that are
+ * not UTF-8 (a modem's odd operator name, say) become U+FFFD rather than
+ * passing through to break every consumer's parser. Pure: times come in as
+ * ms and go out as RFC 3339 text without reading any clock.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "parley/mqtt_payload.h"
+#include "parley/utf8.h"
+
+#define MS_PER_DAY INT64_C(86400000)
+#define MS_MAX INT64_C(253402300799999)   /* 9999-12-31T23:59:59.999Z, RFC 3339's last */
+#define DAYS_PER_400Y 146097              /* every 400 Gregorian years, wherever they start */
+/* "2026-11-22T14:05:00.123Z" takes 24; the rest quiets the compiler, which cannot see the clamp */
+#define TIME_BUF 48
+
+static bool leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ", clamped to years 1970..9999. */
+static void format_time(int64_t ms, char out[TIME_BUF])
+{
+	static const int month_days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (ms < 0)
+		ms = 0;
+	if (ms > MS_MAX)
+		ms = MS_MAX;
+	int64_t days = ms / MS_PER_DAY, in_day = ms % MS_PER_DAY;
+	int64_t y = 1970 + days / DAYS_PER_400Y * 400;
+	days %= DAYS_PER_400Y;
+	while (days >= 365 + leap(y)) {
+		days -= 365 + leap(y);
+		y++;
+	}
+	int m = 0;
+	while (days >= month_days[m] + (m == 1 && leap(y))) {
+		days -= month_days[m] + (m == 1 && leap(y));
+		m++;
+	}
+	snprintf(out, TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m + 1, (int)days + 1,
+		 (int)(in_day / 3600000), (int)(in_day / 60000 % 60), (int)(in_day / 1000 % 60),
+		 (int)(in_day % 1000));
+}
+
+/* s with every byte that does not start a valid UTF-8 sequence replaced by U+FFFD. */
+static char *utf8_mend(const char *s)
+{
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(len * 3 + 1); /* one byte can become three */
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t p = i;
+		if (utf8_next(s, len, &p) < 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, s + i, p - i);
+			o += p - i;
+			i = p;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Building one object: the first failure sticks, so calls can follow each other unchecked. */
+struct builder {
+	cJSON *root;
+	bool failed;
+};
+
+static void add_item(struct builder *b, cJSON *obj, const char *key, cJSON *item)
+{
+	if (!item || !obj || !cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(item);
+		b->failed = true;
+	}
+}
+
+/* A JSON string of v, mended when it is not UTF-8; NULL when out of memory. */
+static cJSON *make_string(const char *v)
+{
+	if (utf8_validate(v, strlen(v)) == 0)
+		return cJSON_CreateString(v);
+	char *mended = utf8_mend(v);
+	cJSON *s = mended ? cJSON_CreateString(mended) : NULL;
+	free(mended);
+	return s;
+}
+
+/* A string member; NULL is left out. */
+static void add_str(struct builder *b, cJSON *obj, const char *key, const char *v)
+{
+	if (v)
+		add_item(b, obj, key, make_string(v));
+}
+
+/*
+ * An integer member, written as digits: cJSON 1.7 prints doubles above 10^15
+ * with 15 significant digits ("9.00719925474099e+15"), which changes the id.
+ */
+static void add_num(struct builder *b, cJSON *obj, const char *key, int64_t v)
+{
+	char digits[24];
+	snprintf(digits, sizeof digits, "%" PRId64, v);
+	add_item(b, obj, key, cJSON_CreateRaw(digits));
+}
+
+static void add_bool(struct builder *b, cJSON *obj, const char *key, bool v)
+{
+	add_item(b, obj, key, cJSON_CreateBool(v));
+}
+
+static void add_time(struct builder *b, cJSON *obj, const char *key, int64_t ms)
+{
+	char t[TIME_BUF];
+	format_time(ms, t);
+	add_item(b, obj, key, cJSON_CreateString(t));
+}
+
+static bool begin(struct builder *b)
+{
+	b->failed = false;
+	b->root = cJSON_CreateObject();
+	return b->root != NULL;
+}
+
+/* The text of the object, or NULL with errno ENOMEM. */
+static char *finish(struct builder *b)
+{
+	char *s = b->failed ? NULL : cJSON_PrintUnformatted(b->root);
+	cJSON_Delete(b->root);
+	b->root = NULL;
+	if (!s)
+		errno = ENOMEM;
+	return s;
+}
+
+char *mqtt_reply_json(const struct mqtt_reply *r)
+{
+	struct builder b;
+	cJSON *result = NULL;
+
+	if (!r) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (r->extra_json) {
+		/* ours to embed as a value, not as a string: it must read back as JSON */
+		const char *end = NULL;
+		if (utf8_validate(r->extra_json, strlen(r->extra_json)) != 0 ||
+		    !(result = cJSON_ParseWithOpts(r->extra_json, &end, 1))) {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	if (!begin(&b)) {
+		cJSON_Delete(result);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (r->request_id && r->request_id[0])
+		add_str(&b, b.root, "id", r->request_id);
+	add_str(&b, b.root, "command", r->command);
+	add_str(&b, b.root, "status", r->accepted ? "accepted" : "rejected");
+	if (r->accepted) {
+		if (r->message_id)
+			add_num(&b, b.root, "message_id", r->message_id);
+		/* a send's answer always says whether its key was seen before: false is news too */
+		if (r->command && strcmp(r->command, "send") == 0)
+			add_bool(&b, b.root, "existing", r->existing);
+	} else {
+		add_str(&b, b.root, "code", r->code);
+		if (r->code_number)
+			add_num(&b, b.root, "code_number", r->code_number);
+		add_str(&b, b.root, "reason", r->reason);
+	}
+	if (result)
+		add_item(&b, b.root, "result", result);
+	return finish(&b);
+}
+
+char *mqtt_event_json(const struct mqtt_event *e)
+{
+	struct builder b;
+
+	if (!e) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!begin(&b)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	add_str(&b, b.root, "uid", e->uid);
+	add_str(&b, b.root, "kind", e->kind);
+	add_time(&b, b.root, "at", e->at);
+	if (e->kind && strcmp(e->kind, "consent") == 0) {
+		add_str(&b, b.root, "number", e->number);
+		add_str(&b, b.root, "action", e->action);
+		add_str(&b, b.root, "scope", e->scope);
+		add_str(&b, b.root, "scope_name", e->scope_name);
+		add_str(&b, b.root, "category", e->consent_category);
+		add_str(&b, b.root, "method", e->method);
+		add_str(&b, b.root, "disclosure", e->disclosure);
+		add_str(&b, b.root, "recorded_by", e->recorded_by);
+		if (e->ledger_id)
+			add_num(&b, b.root, "ledger_id", e->ledger_id);
+		return finish(&b);
+	}
+	if (e->message_id)
+		add_num(&b, b.root, "message_id", e->message_id);
+	add_str(&b, b.root, "state", e->state);
+	cJSON *conv = cJSON_CreateObject();
+	add_item(&b, b.root, "conversation", conv);
+	if (!b.failed) {
+		/* consumers key conversations by line and peer: an unknown line is said, not implied */
+		if (e->line)
+			add_str(&b, conv, "line", e->line);
+		else
+			add_item(&b, conv, "line", cJSON_CreateNull());
+		add_str(&b, conv, "peer", e->peer);
+	}
+	add_str(&b, b.root, "text", e->text);
+	add_str(&b, b.root, "category", e->category);
+	add_str(&b, b.root, "error", e->error);
+	add_str(&b, b.root, "policy", e->policy);
+	add_str(&b, b.root, "keyword", e->keyword);
+	add_str(&b, b.root, "detail", e->detail);
+	if (e->segments > 0)
+		add_num(&b, b.root, "segments", e->segments);
+	return finish(&b);
+}
+
+char *mqtt_modem_json(const struct mqtt_modem_state *m)
+{
+	struct builder b;
+
+	if (!m) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!begin(&b)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	add_str(&b, b.root, "name", m->name);
+	add_str(&b, b.root, "line", m->line);
+	add_str(&b, b.root, "state", m->state);
+	add_str(&b, b.root, "operator", m->operator_name);
+	if (m->signal_dbm)
+		add_num(&b, b.root, "signal_dbm", m->signal_dbm);
+	add_bool(&b, b.root, "registered", m->registered);
+	add_bool(&b, b.root, "roaming", m->roaming);
+	add_num(&b, b.root, "queue_depth", m->queue_depth);
+	add_str(&b, b.root, "last_error", m->last_error);
+	return finish(&b);
+}
+
+char *mqtt_gateway_json(const struct mqtt_gateway_state *g)
+{
+	struct builder b;
+
+	if (!g || (g->nmodems && !g->modems)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!begin(&b)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	add_str(&b, b.root, "state", g->online ? "online" : "offline");
+	add_str(&b, b.root, "gateway", g->gateway_id);
+	add_str(&b, b.root, "version", g->version);
+	if (g->online) {
+		cJSON *names = cJSON_CreateArray();
+		add_item(&b, b.root, "modems", names);
+		for (size_t i = 0; i < g->nmodems && !b.failed; i++) {
+			if (!g->modems[i].name)
+				continue;
+			cJSON *s = make_string(g->modems[i].name);
+			if (!s || !cJSON_AddItemToArray(names, s)) {
+				cJSON_Delete(s);
+				b.failed = true;
+			}
+		}
+	}
+	/* a last will is registered at connect time, long before it is sent: no time then */
+	if (g->at)
+		add_time(&b, b.root, "at", g->at);
+	return finish(&b);
+}

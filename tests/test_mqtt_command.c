@@ -1,0 +1,532 @@
+/*
+ * MQTT commands: one table of payloads, good and bad, with the code each
+ * must get (NULL: accepted), a word its reason must contain, and the id
+ * the refusal must still carry; then the fields of accepted commands in
+ * detail.
+ *
+ * Payloads are written with ' for " and converted before parsing (JSON
+ * strings that need an apostrophe would write \u0027). Raw bytes that are
+ * not UTF-8 are C escapes; rows with a NUL byte give their length.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parley/mqtt_payload.h"
+#include "parley/utf8.h"
+
+static const struct mqtt_limits lim = { .payload_max = 16384, .text_max = 4000 };
+
+/* Filled by setup (too long to write out). */
+static char big_payload[20480 + 1], text_at_limit[4200], text_over[4200], emoji_over[4200],
+	deep_nesting[200], shallow_nesting[200], vars_32[2000], vars_33[2000], long_number[200],
+	long_field_name[400];
+
+struct row {
+	const char *payload;
+	size_t len;              /* 0: strlen */
+	const char *code;        /* NULL: accepted */
+	const char *reason_has;  /* a part of the reason, NULL not checked */
+	const char *id;          /* request_id after parsing (refused or not); NULL: "" */
+};
+
+#define OK NULL
+#define SEND "'cmd':'send','to':'+447700900123'"
+
+static const struct row rows[] = {
+	/* ---- accepted ---- */
+	{ "{'cmd':'send','to':'+447700900123','text':'Hello'}", 0, OK, NULL, NULL },
+	{ "{'id':'r1','reply_to':'console/7/replies'," SEND ",'text':'Hi'}", 0, OK, NULL, "r1" },
+	{ "{" SEND ",'template':'reminder','variables':{'name':'Ana','n':3,'price':12.5}}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','line':'+447700900001','key':'k-1','category':'marketing',"
+	  "'send_at':1796115600000,'expire_at':'2026-12-02T09:00:00Z','report':true,'priority':-100}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','priority':100,'report':false}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01T09:00:00Z'}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01T10:00:00+01:00'}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01t03:30:00.5-05:30'}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2028-02-29T00:00:00Z'}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':0}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'x','category':'conversational'}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'\\ud83d\\ude00 \\\"quoted\\\"\\n'}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'text':'caf\xC3\xA9 \xF0\x9F\x98\x80'}", 0, OK, NULL, NULL },
+	{ "{" SEND ",'template':'t','variables':{}}", 0, OK, NULL, NULL },
+	{ " \r\n\t{'cmd':'cancel','message_id':12,'id':'c-9'}\n ", 0, OK, NULL, "c-9" },
+	{ "{'cmd':'cancel','message_id':9007199254740992}", 0, OK, NULL, NULL },
+	{ "{'cmd':'consent_revoke','number':'+447700900123'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'consent_revoke','number':'07700 900123','scope':'line','scope_name':'+447700900001'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'consent_grant','number':'+447700900123','category':'marketing','method':'web',"
+	  "'disclosure':'Web form v3','by':'agent 12'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'consent_grant','number':'+1 415 555 0100','scope':'group','scope_name':'uk','disclosure':''}", 0, OK, NULL, NULL },
+	{ "{'cmd':'consent_show','number':'+447700900123','id':'s1'}", 0, OK, NULL, "s1" },
+	{ text_at_limit, 0, OK, NULL, NULL },
+	{ vars_32, 0, OK, NULL, NULL },
+
+	/* ---- size, syntax, shape ---- */
+	{ big_payload, 0, "payload_too_large", "20480 bytes", NULL },
+	{ "", 0, "invalid_json", "empty", NULL },
+	{ "   ", 0, "invalid_json", NULL, NULL },
+	{ "{", 0, "invalid_json", NULL, NULL },
+	{ "{'cmd':'send',}", 0, "invalid_json", NULL, NULL },
+	{ "{'cmd':'send'} x", 0, "invalid_json", "more after", NULL },
+	{ "{cmd:'send'}", 0, "invalid_json", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':012}", 0, "invalid_json", "starts with 0", NULL },
+	{ "{'cmd':'cancel','message_id':1.}", 0, "invalid_json", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':.5}", 0, "invalid_json", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':+1}", 0, "invalid_json", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':NaN}", 0, "invalid_json", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':1e}", 0, "invalid_json", "exponent", NULL },
+	{ "{" SEND ",'text':'a\x01'}", 0, "invalid_json", "control character", NULL },
+	{ "{" SEND ",'text':'line\nbreak'}", 0, "invalid_json", "control character", NULL },
+	{ "{" SEND ",'text':'\\x41'}", 0, "invalid_json", "unknown escape", NULL },
+	{ "{" SEND ",'text':'\\u12'}", 0, "invalid_json", "four hex digits", NULL },
+	{ "{'cmd':'send'\0,'to':'x'}", 22, "invalid_json", NULL, NULL },
+	{ "{'cmd':'send','report':tru}", 0, "invalid_json", NULL, NULL },
+	{ "{\xFF}", 0, "invalid_json", NULL, NULL },
+	{ "{'a':'b'}}", 0, "invalid_json", NULL, NULL },
+	{ deep_nesting, 0, "invalid_json", "nested", NULL },
+	{ long_number, 0, "invalid_json", "63 characters", NULL },
+	{ "{'id':'d1'," SEND ",'to':'+447700900124','text':'x'}", 0, "invalid_json", "\"to\" is given twice", "d1" },
+	{ "{'cmd':'send','cmd':'cancel','message_id':1}", 0, "invalid_json", "\"cmd\" is given twice", NULL },
+	{ "{'id':'a','id':'b','cmd':'consent_show','number':'1'}", 0, "invalid_json", "twice", NULL },
+	{ "{" SEND ",'template':'t','variables':{'a':'1','a':'2'}}", 0, "invalid_json", "\"a\" is given twice", NULL },
+	{ "[]", 0, "not_an_object", "an array", NULL },
+	{ "[{'cmd':'send'}]", 0, "not_an_object", NULL, NULL },
+	{ "'send'", 0, "not_an_object", "a string", NULL },
+	{ "42", 0, "not_an_object", "a number", NULL },
+	{ " null", 0, "not_an_object", "null", NULL },
+	{ "true", 0, "not_an_object", NULL, NULL },
+
+	/* ---- the command ---- */
+	{ "{}", 0, "unknown_command", "no \"cmd\"", NULL },
+	{ "{'id':'e1','to':'+447700900123','text':'x'}", 0, "unknown_command", NULL, "e1" },
+	{ "{'cmd':'sned','id':'e2'}", 0, "unknown_command", "\"sned\" is not a command", "e2" },
+	{ "{'cmd':''}", 0, "unknown_command", NULL, NULL },
+	{ "{'cmd':'SEND','to':'x','text':'y'}", 0, "unknown_command", NULL, NULL },
+	{ "{'cmd':1}", 0, "wrong_type", "\"cmd\" must be a string, not a number", NULL },
+	{ "{'cmd':['send']}", 0, "wrong_type", "an array", NULL },
+
+	/* ---- missing fields ---- */
+	{ "{'cmd':'send','text':'x','id':'m1'}", 0, "missing_field", "\"to\"", "m1" },
+	{ "{" SEND "}", 0, "missing_field", "\"text\" or a \"template\"", NULL },
+	{ "{'cmd':'cancel'}", 0, "missing_field", "\"message_id\"", NULL },
+	{ "{'cmd':'consent_revoke'}", 0, "missing_field", "\"number\"", NULL },
+	{ "{'cmd':'consent_show','id':'m2'}", 0, "missing_field", "\"number\"", "m2" },
+	{ "{'cmd':'consent_grant','number':'+447700900123','scope':'line'}", 0, "missing_field", "scope_name", NULL },
+	{ "{'cmd':'consent_revoke','number':'+447700900123','scope':'group'}", 0, "missing_field", "scope_name", NULL },
+
+	/* ---- wrong types, numbers as strings and strings as numbers ---- */
+	{ "{'cmd':'send','to':447700900123,'text':'x'}", 0, "wrong_type", "\"to\" must be a string", NULL },
+	{ "{" SEND ",'text':5}", 0, "wrong_type", "\"text\"", NULL },
+	{ "{" SEND ",'text':null}", 0, "wrong_type", "not null", NULL },
+	{ "{" SEND ",'text':'x','priority':'5'}", 0, "wrong_type", "\"priority\" must be a number, not a string", NULL },
+	{ "{'cmd':'cancel','message_id':'12'}", 0, "wrong_type", "\"message_id\"", NULL },
+	{ "{" SEND ",'text':'x','report':'true'}", 0, "wrong_type", "\"report\" must be true or false", NULL },
+	{ "{" SEND ",'text':'x','report':1}", 0, "wrong_type", "\"report\"", NULL },
+	{ "{" SEND ",'template':'t','variables':['a']}", 0, "wrong_type", "\"variables\" must be an object", NULL },
+	{ "{" SEND ",'template':'t','variables':{'a':true}}", 0, "wrong_type", "Variable \"a\"", NULL },
+	{ "{" SEND ",'template':'t','variables':{'a':null}}", 0, "wrong_type", NULL, NULL },
+	{ "{" SEND ",'template':'t','variables':{'a':{'b':'c'}}}", 0, "wrong_type", NULL, NULL },
+	{ "{'cmd':'consent_show','number':'1','id':7}", 0, "wrong_type", "\"id\"", NULL },
+	{ "{'cmd':'consent_show','number':'1','reply_to':5}", 0, "wrong_type", "\"reply_to\"", NULL },
+	{ "{" SEND ",'text':'x','send_at':true}", 0, "wrong_type", "\"send_at\" must be milliseconds or an RFC 3339", NULL },
+	{ "{" SEND ",'text':'x','category':1}", 0, "wrong_type", "\"category\"", NULL },
+	{ "{'cmd':'consent_revoke','number':'1','scope':['line']}", 0, "wrong_type", "\"scope\"", NULL },
+	{ "{'cmd':'consent_revoke','number':12345}", 0, "wrong_type", "\"number\"", NULL },
+
+	/* ---- values out of range or not among the words ---- */
+	{ "{" SEND ",'text':'x','priority':101}", 0, "invalid_value", "-100 to 100; 101", NULL },
+	{ "{" SEND ",'text':'x','priority':-101}", 0, "invalid_value", "\"priority\"", NULL },
+	{ "{" SEND ",'text':'x','priority':5.5}", 0, "invalid_value", "5.5", NULL },
+	{ "{" SEND ",'text':'x','priority':1e400}", 0, "invalid_value", "\"priority\"", NULL },
+	{ "{" SEND ",'text':'x','category':'promo'}", 0, "invalid_value", "transactional, conversational, marketing; \"promo\"", NULL },
+	{ "{" SEND ",'text':'x','category':'all'}", 0, "invalid_value", "\"category\"", NULL },
+	{ "{'cmd':'consent_revoke','number':'1','scope':'world'}", 0, "invalid_value", "\"scope\"", NULL },
+	{ "{'cmd':'consent_revoke','number':'1','method':'email'}", 0, "invalid_value", "api, web, agent, import", NULL },
+	{ "{'cmd':'consent_revoke','number':'1','category':'promo'}", 0, "invalid_value", "all, transactional", NULL },
+	{ "{'cmd':'consent_revoke','number':'1','scope_name':'x'}", 0, "invalid_value", "\"scope_name\" goes only", NULL },
+	{ "{'cmd':'cancel','message_id':0}", 0, "invalid_value", "from 1", NULL },
+	{ "{'cmd':'cancel','message_id':-1}", 0, "invalid_value", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':1.5}", 0, "invalid_value", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':1e300}", 0, "invalid_value", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':99999999999999999999}", 0, "invalid_value", NULL, NULL },
+	{ "{'cmd':'cancel','message_id':9007199254740993}", 0, OK, NULL, NULL }, /* reads as 2^53 */
+	{ "{" SEND ",'text':'x','send_at':-1}", 0, "invalid_value", "\"send_at\"", NULL },
+	{ "{" SEND ",'text':'x','send_at':1796115600}", 0, "invalid_value", "seconds instead of milliseconds", NULL },
+	{ "{" SEND ",'text':'x','send_at':1796115600000.5}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01 09:00:00Z'}", 0, "invalid_value", "RFC 3339", NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01T09:00:00'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-13-01T09:00:00Z'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-02-29T09:00:00Z'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01T24:00:00Z'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01T09:00:00+1:00'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-01T09:00:00.Z'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'1969-12-31T23:59:59Z'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'1796115600000'}", 0, "invalid_value", NULL, NULL },
+	{ "{" SEND ",'text':'x','send_at':'2026-12-02T09:00:00Z','expire_at':'2026-12-01T09:00:00Z'}", 0, "invalid_value", "later than", NULL },
+	{ "{" SEND ",'text':'x','template':'t'}", 0, "invalid_value", "not both", NULL },
+	{ "{'id':'u1'," SEND ",'txt':'x'}", 0, "invalid_value", "\"txt\" is not known", "u1" },
+	{ "{" SEND ",'text':'x','message_id':4}", 0, "invalid_value", "does not belong in a send", NULL },
+	{ "{'cmd':'cancel','message_id':4,'text':'x'}", 0, "invalid_value", "does not belong in a cancel", NULL },
+	{ "{'cmd':'consent_show','number':'1','scope':'all'}", 0, "invalid_value", "consent_show", NULL },
+	{ "{" SEND ",'text':'x','variables':{'a':'1'}}", 0, "invalid_value", "goes with a \"template\"", NULL },
+	{ "{" SEND ",'template':'t','variables':{'first-name':'Ana'}}", 0, "invalid_value", "\"first-name\"", NULL },
+	{ "{" SEND ",'template':'t','variables':{'':'Ana'}}", 0, "invalid_value", NULL, NULL },
+	{ vars_33, 0, "invalid_value", "33 entries", NULL },
+	{ "{'cmd':'send','to':'','text':'x'}", 0, "invalid_value", "\"to\" is empty", NULL },
+	{ "{" SEND ",'text':''}", 0, "invalid_value", "\"text\" is empty", NULL },
+	{ "{" SEND ",'template':''}", 0, "invalid_value", "\"template\" is empty", NULL },
+	{ "{'id':'t1','reply_to':'a/+/b'," SEND ",'text':'x'}", 0, "invalid_value", "wildcards", "t1" },
+	{ "{'reply_to':''," SEND ",'text':'x'}", 0, "invalid_value", "\"reply_to\"", NULL },
+	{ shallow_nesting, 0, "invalid_value", "\"x\" is not known", NULL },
+	{ long_field_name, 0, "invalid_value", "...\" is not known", NULL },
+
+	/* ---- strings that are not UTF-8, or hold a NUL ---- */
+	{ "{'id':'v1'," SEND ",'text':'bad \xFF byte'}", 0, "invalid_utf8", "\"text\" is not valid UTF-8", "v1" },
+	{ "{" SEND ",'text':'cut \xC3'}", 0, "invalid_utf8", "\"text\"", NULL },
+	{ "{" SEND ",'text':'overlong \xC0\xAF'}", 0, "invalid_utf8", NULL, NULL },
+	{ "{" SEND ",'text':'surrogate \xED\xA0\x80'}", 0, "invalid_utf8", NULL, NULL },
+	{ "{" SEND ",'text':'above \xF4\x90\x80\x80'}", 0, "invalid_utf8", NULL, NULL },
+	{ "{'id':'v2'," SEND ",'text':'nul \\u0000 hidden'}", 0, "invalid_utf8", "\"text\" holds a NUL", "v2" },
+	{ "{" SEND ",'text':'\\u0000'}", 0, "invalid_utf8", "NUL", NULL },
+	{ "{" SEND ",'template':'t','variables':{'name':'A\\u0000'}}", 0, "invalid_utf8", "\"variables.name\" holds a NUL", NULL },
+	{ "{" SEND ",'template':'t','variables':{'n\xFF':'A'}}", 0, "invalid_utf8", "field name inside \"variables\"", NULL },
+	{ "{" SEND ",'te\xFFxt':'A'}", 0, "invalid_utf8", "A field name is not", NULL },
+	{ "{" SEND ",'text\\u0000':'A'}", 0, "invalid_utf8", "NUL", NULL },
+	{ "{'id':'v3'," SEND ",'text':'lone \\ud800'}", 0, "invalid_utf8", "surrogate", NULL }, /* cJSON gives up: no id */
+	{ "{" SEND ",'text':'\\udc00 low first'}", 0, "invalid_utf8", "surrogate", NULL },
+	{ "{'id':'bad\xFF','reply_to':'ok/topic'," SEND ",'text':'x'}", 0, "invalid_utf8", "\"id\"", NULL },
+	{ "{'id':'i\\u0000d'," SEND ",'text':'x'}", 0, "invalid_utf8", "\"id\" holds a NUL", NULL },
+	{ "{" SEND ",'text':'x','x':['\xFF']}", 0, "invalid_utf8", "\"x[0]\"", NULL },
+
+	/* ---- text length ---- */
+	{ text_over, 0, "text_too_long", "4001 bytes; at most 4000", NULL },
+	{ emoji_over, 0, "text_too_long", "4004 bytes", NULL },
+};
+
+static char *apostrophes_to_quotes(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+	assert_non_null(p);
+	for (size_t i = 0; i < len; i++)
+		p[i] = s[i] == '\'' ? '"' : s[i];
+	p[len] = '\0';
+	return p;
+}
+
+static const char *const codes[] = {
+	"payload_too_large", "invalid_json", "not_an_object", "unknown_command", "missing_field",
+	"wrong_type", "invalid_value", "invalid_utf8", "text_too_long",
+};
+
+static void table(void **state)
+{
+	(void)state;
+	size_t good = 0, bad = 0;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *r = &rows[i];
+		size_t len = r->len ? r->len : strlen(r->payload);
+		char *payload = apostrophes_to_quotes(r->payload, len);
+		struct mqtt_command c;
+		struct mqtt_error err;
+		int rc = mqtt_command_parse(payload, len, &lim, &c, &err);
+		const char *got = rc == 0 ? NULL : err.code;
+		if (rc != 0 && rc != -EINVAL)
+			fail_msg("row %zu: rc %d", i, rc);
+		if ((got == NULL) != (r->code == NULL) || (got && strcmp(got, r->code) != 0))
+			fail_msg("row %zu %.80s: got %s (%s), want %s", i, payload, got ? got : "accepted",
+				 rc ? err.reason : "", r->code ? r->code : "accepted");
+		if (rc) {
+			bad++;
+			bool listed = false;
+			for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+				listed |= strcmp(codes[k], err.code) == 0;
+			assert_true(listed);
+			/* a reason is a sentence, in UTF-8, ready for JSON and logs */
+			assert_true(strlen(err.reason) > 10);
+			assert_int_equal(utf8_validate(err.reason, strlen(err.reason)), 0);
+			assert_true(err.reason[strlen(err.reason) - 1] == '.' ||
+				    err.reason[strlen(err.reason) - 1] == '?' ||
+				    err.reason[strlen(err.reason) - 1] == ')');
+			if (r->reason_has && !strstr(err.reason, r->reason_has))
+				fail_msg("row %zu: reason \"%s\" lacks \"%s\"", i, err.reason, r->reason_has);
+			/* refused: nothing but the address (and the command's word) is left */
+			assert_non_null(c.request_id);
+			assert_non_null(c.reply_to);
+			assert_null(c.to);
+			assert_null(c.text);
+			assert_int_equal(c.nvars, 0);
+		} else {
+			good++;
+			assert_non_null(c.to);
+			assert_non_null(c.text);
+			assert_non_null(c.by);
+			assert_non_null(c.command);
+		}
+		if (strcmp(c.request_id, r->id ? r->id : "") != 0)
+			fail_msg("row %zu: id \"%s\", want \"%s\"", i, c.request_id, r->id ? r->id : "");
+		mqtt_command_free(&c);
+		free(payload);
+	}
+	print_message("%zu payloads: %zu accepted, %zu refused\n", good + bad, good, bad);
+	assert_true(good + bad >= 60);
+}
+
+static void parse_ok(const char *json, struct mqtt_command *c)
+{
+	struct mqtt_error err;
+	char *payload = apostrophes_to_quotes(json, strlen(json));
+	int rc = mqtt_command_parse(payload, strlen(payload), &lim, c, &err);
+	if (rc)
+		fail_msg("%s: %d %s %s", payload, rc, err.code, err.reason);
+	free(payload);
+}
+
+static void send_fields(void **state)
+{
+	(void)state;
+	struct mqtt_command c;
+	parse_ok("{'id':'r1','reply_to':'console/7','cmd':'send','to':'07700 900123','text':'Hi \\\"you\\\"',"
+		 "'line':'+447700900001','key':'k-1','category':'marketing','send_at':'2026-12-01T10:00:00.250+01:00',"
+		 "'expire_at':1796202000000,'report':true,'priority':-7}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_SEND);
+	assert_string_equal(c.command, "send");
+	assert_string_equal(c.request_id, "r1");
+	assert_string_equal(c.reply_to, "console/7");
+	assert_string_equal(c.to, "07700 900123");
+	assert_string_equal(c.text, "Hi \"you\"");
+	assert_string_equal(c.line, "+447700900001");
+	assert_string_equal(c.key, "k-1");
+	assert_string_equal(c.category, "marketing");
+	assert_string_equal(c.template_name, "");
+	assert_int_equal(c.send_at, INT64_C(1796115600250)); /* 2026-12-01T09:00:00.250Z */
+	assert_int_equal(c.expire_at, INT64_C(1796202000000));
+	assert_true(c.report);
+	assert_int_equal(c.priority, -7);
+	assert_string_equal(c.number, "");
+	mqtt_command_free(&c);
+	assert_null(c.to);
+	mqtt_command_free(&c); /* twice is harmless: the struct was zeroed */
+	mqtt_command_free(NULL);
+
+	/* defaults */
+	parse_ok("{'cmd':'send','to':'+447700900123','text':'x'}", &c);
+	assert_string_equal(c.category, "transactional");
+	assert_int_equal(c.send_at, 0);
+	assert_int_equal(c.expire_at, 0);
+	assert_false(c.report);
+	assert_int_equal(c.priority, 0);
+	assert_string_equal(c.request_id, "");
+	assert_string_equal(c.reply_to, "");
+	assert_string_equal(c.line, "");
+	assert_string_equal(c.key, "");
+	mqtt_command_free(&c);
+
+	/* times: the epoch's edges, leap days, offsets both ways, fractions cut at ms */
+	static const struct { const char *t; int64_t ms; } times[] = {
+		{ "2000-01-01T00:00:00Z", INT64_C(946684800000) },
+		{ "2026-11-22T14:05:00.123Z", INT64_C(1795356300123) },
+		{ "2024-02-29T12:00:00Z", INT64_C(1709208000000) },
+		{ "2100-03-01T00:00:00Z", INT64_C(4107542400000) },
+		{ "2026-12-01T04:00:00-05:00", INT64_C(1796115600000) },
+		{ "2026-12-01T09:00:00.999999Z", INT64_C(1796115600999) },
+		{ "9999-12-31T23:59:59.999Z", INT64_C(253402300799999) },
+	};
+	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+		char json[200];
+		snprintf(json, sizeof json, "{'cmd':'send','to':'1','text':'x','send_at':'%s'}", times[i].t);
+		parse_ok(json, &c);
+		if (c.send_at != times[i].ms)
+			fail_msg("%s: %" PRId64 ", want %" PRId64, times[i].t, c.send_at, times[i].ms);
+		mqtt_command_free(&c);
+	}
+}
+
+static void template_variables(void **state)
+{
+	(void)state;
+	struct mqtt_command c;
+	parse_ok("{'cmd':'send','to':'1','template':'reminder','variables':{'name':'Ana','n':3,'neg':-42,"
+		 "'price':1234567.89,'tenth':0.1,'big':1e20,'tiny':1.5e-7,'zero':-0,'exp':2E3,'emoji':'\\ud83d\\udce6'}}", &c);
+	assert_string_equal(c.template_name, "reminder");
+	assert_string_equal(c.text, "");
+	static const char *const want[][2] = {
+		{ "name", "Ana" }, { "n", "3" }, { "neg", "-42" }, { "price", "1234567.89" }, { "tenth", "0.1" },
+		{ "big", "1e+20" }, { "tiny", "1.5e-07" }, { "zero", "0" }, { "exp", "2000" },
+		{ "emoji", "\xF0\x9F\x93\xA6" },
+	};
+	assert_int_equal(c.nvars, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < c.nvars; i++) {
+		assert_string_equal(c.vars[i].name, want[i][0]);
+		assert_string_equal(c.vars[i].value, want[i][1]);
+	}
+	mqtt_command_free(&c);
+}
+
+static void other_commands(void **state)
+{
+	(void)state;
+	struct mqtt_command c;
+	parse_ok("{'cmd':'cancel','message_id':4242}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CANCEL);
+	assert_int_equal(c.message_id, 4242);
+	assert_string_equal(c.to, "");
+	mqtt_command_free(&c);
+
+	parse_ok("{'cmd':'consent_revoke','number':'+447700900123'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CONSENT_REVOKE);
+	assert_string_equal(c.number, "+447700900123");
+	assert_string_equal(c.scope, "all");
+	assert_string_equal(c.scope_name, "");
+	assert_string_equal(c.consent_category, "all");
+	assert_string_equal(c.method, "api");
+	assert_string_equal(c.disclosure, "");
+	assert_string_equal(c.by, "mqtt");
+	mqtt_command_free(&c);
+
+	parse_ok("{'cmd':'consent_grant','number':'+447700900123','scope':'line','scope_name':'+447700900001',"
+		 "'method':'agent','disclosure':'Said yes on the phone','by':'Sam'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CONSENT_GRANT);
+	assert_string_equal(c.scope, "line");
+	assert_string_equal(c.scope_name, "+447700900001");
+	assert_string_equal(c.consent_category, "marketing"); /* a grant's default */
+	assert_string_equal(c.method, "agent");
+	assert_string_equal(c.disclosure, "Said yes on the phone");
+	assert_string_equal(c.by, "Sam");
+	mqtt_command_free(&c);
+
+	parse_ok("{'cmd':'consent_show','number':'+447700900123'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CONSENT_SHOW);
+	assert_string_equal(c.scope, "");
+	mqtt_command_free(&c);
+
+	for (int k = MQTT_CMD_SEND; k <= MQTT_CMD_CONSENT_SHOW; k++)
+		assert_string_not_equal(mqtt_cmd_name((enum mqtt_cmd_kind)k), "unknown");
+	assert_string_equal(mqtt_cmd_name(MQTT_CMD_CONSENT_GRANT), "consent_grant");
+	assert_string_equal(mqtt_cmd_name((enum mqtt_cmd_kind)99), "unknown");
+}
+
+static void refusals_keep_the_address(void **state)
+{
+	(void)state;
+	struct mqtt_command c;
+	struct mqtt_error err;
+	const char *p = "{\"id\":\"q1\",\"reply_to\":\"agents/1/in\",\"cmd\":\"cancel\",\"message_id\":\"7\"}";
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &lim, &c, &err), -EINVAL);
+	assert_string_equal(err.code, "wrong_type");
+	assert_string_equal(c.request_id, "q1");
+	assert_string_equal(c.reply_to, "agents/1/in");
+	assert_string_equal(c.command, "cancel");
+	mqtt_command_free(&c);
+
+	/* before the command is known there is no word for it */
+	p = "{\"id\":\"q2\",\"cmd\":\"launch\"}";
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &lim, &c, &err), -EINVAL);
+	assert_null(c.command);
+	assert_string_equal(c.request_id, "q2");
+	mqtt_command_free(&c);
+
+	/* a payload cut short by the length given, not by a NUL */
+	p = "{\"cmd\":\"consent_show\",\"number\":\"1\"}trailing";
+	assert_int_equal(mqtt_command_parse(p, strlen(p) - 8, &lim, &c, NULL), 0);
+	mqtt_command_free(&c);
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &lim, &c, NULL), -EINVAL);
+	mqtt_command_free(&c);
+	assert_int_equal(mqtt_command_parse(NULL, 0, NULL, &c, &err), -EINVAL);
+	assert_string_equal(err.code, "invalid_json");
+	mqtt_command_free(&c);
+
+	/* a limit of 0 bytes refuses everything; NULL limits are the defaults */
+	const struct mqtt_limits none = { 0, 0 };
+	p = "{\"cmd\":\"consent_show\",\"number\":\"1\"}";
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &none, &c, &err), -EINVAL);
+	assert_string_equal(err.code, "payload_too_large");
+	mqtt_command_free(&c);
+	assert_int_equal(mqtt_command_parse(big_payload, 16384, NULL, &c, &err), -EINVAL);
+	assert_string_not_equal(err.code, "payload_too_large");
+	mqtt_command_free(&c);
+}
+
+static char *add(char *p, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	char *p;
+
+	/* 20 kB, well-formed, over the 16 kB limit */
+	p = add(big_payload, "{'cmd':'send','to':'+447700900123','text':'");
+	while (p < big_payload + sizeof big_payload - 3)
+		*p++ = 'a';
+	add(p, "'}");
+
+	p = add(text_at_limit, "{'cmd':'send','to':'1','text':'");
+	memset(p, 'b', 4000);
+	add(p + 4000, "'}");
+	p = add(text_over, "{'cmd':'send','to':'1','text':'");
+	memset(p, 'b', 4001);
+	add(p + 4001, "'}");
+	p = add(emoji_over, "{'cmd':'send','to':'1','text':'");
+	for (int i = 0; i < 1001; i++)
+		p = add(p, "\xF0\x9F\x98\x80");
+	add(p, "'}");
+
+	/* 40 levels: past the 32 the scan allows; 10 levels in an unknown field */
+	p = add(deep_nesting, "{'cmd':'send','to':'1','text':'x','x':");
+	for (int i = 0; i < 40; i++)
+		*p++ = '[';
+	for (int i = 0; i < 40; i++)
+		*p++ = ']';
+	add(p, "}");
+	p = add(shallow_nesting, "{'cmd':'send','to':'1','text':'x','x':");
+	for (int i = 0; i < 10; i++)
+		p = add(p, "{'y':");
+	p = add(p, "1");
+	for (int i = 0; i < 10; i++)
+		*p++ = '}';
+	add(p, "}");
+
+	p = add(vars_32, "{'cmd':'send','to':'1','template':'t','variables':{");
+	for (int i = 0; i < 32; i++)
+		p += sprintf(p, "%s'v%d':%d", i ? "," : "", i, i);
+	add(p, "}}");
+	p = add(vars_33, "{'cmd':'send','to':'1','template':'t','variables':{");
+	for (int i = 0; i < 33; i++)
+		p += sprintf(p, "%s'v%d':'%d'", i ? "," : "", i, i);
+	add(p, "}}");
+
+	p = add(long_number, "{'cmd':'cancel','message_id':1");
+	for (int i = 0; i < 100; i++)
+		*p++ = '0';
+	add(p, "}");
+
+	p = add(long_field_name, "{'cmd':'send','to':'1','text':'x','");
+	for (int i = 0; i < 300; i++)
+		*p++ = 'z';
+	add(p, "':1}");
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table),
+		cmocka_unit_test(send_fields),
+		cmocka_unit_test(template_variables),
+		cmocka_unit_test(other_commands),
+		cmocka_unit_test(refusals_keep_the_address),
+	};
+	return cmocka_run_group_tests_name("mqtt_command", tests, setup, NULL);
+}
