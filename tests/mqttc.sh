@@ -213,8 +213,11 @@ watch_pid=$!
 spawn "${M[@]}" -W 0 sub -t parley/test/nothing "${will[@]}" --ready "$tmp/will.ready"
 will_pid=$!
 wait_for 5 test -e "$tmp/watch.ready" && wait_for 5 test -e "$tmp/will.ready"
-kill -9 "$will_pid"
-wait "$will_pid" 2>/dev/null
+# (in one redirected group: bash reports a job killed by a signal on stderr)
+{
+	kill -9 "$will_pid"
+	wait "$will_pid"
+} 2>/dev/null
 wait "$watch_pid"
 rc=$?
 check "killed -9, the will is published (exit $rc)" test $rc -eq 0 -a "$(cat "$tmp/watch.out")" = offline
@@ -235,8 +238,11 @@ check "and a clean end publishes no will (exit $rc, '$(cat "$tmp/watch2.out")')"
 spawn "${M[@]}" -W 0 sub -t parley/test/nothing "${will[@]}" --will-retain --ready "$tmp/will3.ready"
 will_pid=$!
 wait_for 5 test -e "$tmp/will3.ready"
-kill -9 "$will_pid"
-wait "$will_pid" 2>/dev/null
+# (in one redirected group: bash reports a job killed by a signal on stderr)
+{
+	kill -9 "$will_pid"
+	wait "$will_pid"
+} 2>/dev/null
 retained_will() { [ "$(m sub -t parley/test/presence --retained)" = offline ]; }
 check "--will-retain: the will stays as retained state" wait_for 5 retained_will
 m pub -t parley/test/presence -r -n
