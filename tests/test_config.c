@@ -341,9 +341,23 @@ static const struct bad bad_configs[] = {
 	  "t.conf:1: policy.strict: expected true or false, got a string" },
 
 	/* sections of later issues */
-	{ "store = \"/x\";\n\nmqtt = { host = \"localhost\"; };\n",
-	  "t.conf:3: mqtt: not supported until issue 6 (the MQTT bridge); remove this section "
-	  "for now" },
+	/* mqtt */
+	{ "store = \"/x\";\n\nmqtt = { port = 1883; };\n",
+	  "t.conf:3: mqtt.host: missing: the broker's address, e.g. \"127.0.0.1\"" },
+	{ "mqtt = { host = \"h\"; base_topic = \"a/+/b\"; };\n",
+	  "t.conf:1: mqtt.base_topic: \"a/+/b\" is not a topic without wildcards, $ or empty levels" },
+	{ "mqtt = { host = \"h\"; gateway_id = \"a/b\"; };\n",
+	  "t.conf:1: mqtt.gateway_id: \"a/b\" is not a name without '/', '+', '#' or '$'" },
+	{ "mqtt = { host = \"h\"; tls = { cert_file = \"c\"; }; };\n",
+	  "t.conf:1: mqtt.tls: cert_file and key_file go together" },
+	{ "mqtt = { host = \"h\"; protocol = \"4\"; };\n",
+	  "t.conf:1: mqtt.protocol: \"4\" is not one of auto, 5, 3.1.1" },
+	{ "mqtt = { host = \"h\"; password_file = \"/nonexistent/pw\"; };\n",
+	  "t.conf:1: mqtt.password_file: /nonexistent/pw: No such file or directory" },
+	{ "mqtt = { host = \"h\"; max_segments = 0; };\n",
+	  "t.conf:1: mqtt.max_segments: must be 1 to 255, got 0" },
+	{ "templates = { hello = 5; };\n",
+	  "t.conf:1: templates.hello: expected a string, got an integer" },
 
 	/* what libconfig itself refuses */
 	{ "store = \"/x\"\nlog_level = ;\n", "t.conf:2: syntax error" },
@@ -415,6 +429,31 @@ static void policy_values(void **state)
 	assert_string_equal(c.policy.keywords[1].word, "ABMELDEN");
 	assert_string_equal(c.policy.keywords[1].language, "de");
 	assert_int_equal(c.policy.keywords[3].kind, KEYWORD_HELP);
+}
+
+static void mqtt_values(void **state)
+{
+	struct conf c;
+	char err[256] = "";
+
+	(void)state;
+	if (conf_load_string("mqtt = { host = \"broker.lan\"; gateway_id = \"shop-1\";"
+			     " tls = { ca_file = \"/etc/ca.pem\"; }; };\n"
+			     "templates = { order = \"Hi {name}, order {order} shipped\"; };\n",
+			     "t.conf", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.mqtt.host, "broker.lan");
+	assert_int_equal(c.mqtt.port, 8883);              /* TLS: the TLS port */
+	assert_string_equal(c.mqtt.base_topic, "parley/shop-1");
+	assert_string_equal(c.mqtt.client_id, "parleyd-shop-1");
+	assert_string_equal(c.mqtt.shared_group, "parley");
+	assert_int_equal(c.mqtt.protocol, CONF_MQTT_AUTO);
+	assert_int_equal(c.mqtt.max_segments, 10);
+	assert_true(c.mqtt.replicate_consent);
+	assert_int_equal(c.templates.n, 1);
+	assert_string_equal(c.templates.list[0].name, "order");
+	conf_defaults(&c);
+	assert_string_equal(c.mqtt.host, "");             /* no section: no bridge */
 }
 
 static void too_long(void **state)
@@ -655,6 +694,7 @@ int main(void)
 		cmocka_unit_test(values_at_the_limits),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(policy_values),
+		cmocka_unit_test(mqtt_values),
 		cmocka_unit_test(too_long),
 		cmocka_unit_test(too_many_modems),
 		cmocka_unit_test(sixteen_modems),

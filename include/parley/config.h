@@ -31,7 +31,20 @@
  *   };
  *
  * A modem may name its group: modems = ( { ...; group = "support"; } ).
- * The mqtt section belongs to a later issue and is an error for now.
+ *
+ *   mqtt = {
+ *     host = "127.0.0.1"; port = 1883;     # no host: no bridge
+ *     gateway_id = "shop-1";                # default: the host name
+ *     base_topic = "parley/shop-1";         # default "<cluster_topic>/<gateway_id>"
+ *     cluster_topic = "parley";             # shared by the gateways of one broker
+ *     shared_group = "parley";              # $share/<group>/<cluster_topic>/command
+ *     client_id = "parleyd-shop-1";         # default "parleyd-<gateway_id>"
+ *     username = "gateway"; password = "..."; # or password_file = "/etc/parley/mqtt.pass";
+ *     tls = { ca_file = "..."; cert_file = "..."; key_file = "..."; };
+ *     keepalive = 30; protocol = "auto";    # auto (5, else 3.1.1) | "5" | "3.1.1"
+ *     max_segments = 10;                    # longer texts are refused
+ *     replicate_consent = true;             # share opt-outs with the other gateways
+ *   };
  */
 #ifndef PARLEY_CONFIG_H
 #define PARLEY_CONFIG_H
@@ -101,6 +114,25 @@ struct conf_policy {
 	struct conf_keyword keywords[CONF_KEYWORDS_MAX];
 };
 
+enum conf_mqtt_protocol { CONF_MQTT_AUTO, CONF_MQTT_V5, CONF_MQTT_V311 };
+
+struct conf_mqtt {
+	char host[CONF_PATH_MAX];      /* "" no bridge */
+	unsigned port;                 /* default 1883, 8883 with tls */
+	char gateway_id[64];
+	char base_topic[200];
+	char cluster_topic[120];
+	char shared_group[64];
+	char client_id[64];
+	char username[64];
+	char password[128];            /* from password or password_file; never logged */
+	char ca_file[CONF_PATH_MAX], cert_file[CONF_PATH_MAX], key_file[CONF_PATH_MAX];
+	unsigned keepalive;            /* seconds, 5..3600, default 30 */
+	enum conf_mqtt_protocol protocol;
+	unsigned max_segments;         /* 1..255, default 10 */
+	bool replicate_consent;        /* default true */
+};
+
 struct conf {
 	char store[CONF_PATH_MAX];          /* default /var/lib/parley/parley.db */
 	char control_socket[CONF_PATH_MAX]; /* default /run/parley/parley.sock */
@@ -116,6 +148,11 @@ struct conf {
 	size_t nmodems;
 	struct conf_modem modems[CONF_MODEMS_MAX];
 	struct conf_policy policy;
+	struct conf_mqtt mqtt;
+	struct {
+		size_t n;
+		struct { char name[64]; char text[CONF_REPLY_MAX]; } list[32];
+	} templates;                   /* templates = { order_update = "Hi {first_name} ..."; }; */
 };
 
 /* Fills *c with every default (no modems). */

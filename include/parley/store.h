@@ -344,6 +344,9 @@ int store_history(struct store *st, int64_t id,
 /* Messages by state, for status and metrics: counts[state] for every enum store_state. */
 int store_counts(struct store *st, int64_t counts[STORE_PARTIAL + 1]);
 
+/* Queued messages tied to line (not those any line may take); negative errno on failure. */
+int64_t store_queued_for_line(struct store *st, const char *line);
+
 /*
  * The recipient's most recent line: the line they last wrote to or were
  * written from. NULL-free: "" when none.

@@ -448,6 +448,9 @@ int cli_status_main(int argc, char **argv)
 		if (c->valuedouble > 0)
 			shown += printf(" %s %d", c->string, (int)c->valuedouble) > 0;
 	printf("%s\n", shown ? "" : " none yet");
+	const cJSON *waiting = cJSON_GetObjectItem(s, "events_waiting");
+	if (cJSON_IsNumber(waiting))
+		printf("MQTT events waiting for the broker: %d\n", (int)waiting->valuedouble);
 	cJSON_Delete(s);
 	return CLI_EXIT_OK;
 }

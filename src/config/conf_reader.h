@@ -99,6 +99,12 @@ struct conf_policy;
 void conf_policy_defaults(struct conf_policy *p);
 conf_read_fn conf_read_policy;
 
+/* The mqtt and templates sections (conf_mqtt.c). */
+struct conf_mqtt;
+void conf_mqtt_defaults(struct conf_mqtt *m);
+conf_read_fn conf_read_mqtt;
+conf_read_fn conf_read_templates;
+
 /* Format checks, pure (conf_format.c): NULL when fine, else what is wrong. */
 const char *conf_check_name(const char *v);
 const char *conf_check_line(const char *v);

@@ -266,8 +266,8 @@ static const struct conf_key top_keys[] = {
 	{ .name = "queue", .read = conf_read_group, .keys = queue_keys },
 	{ .name = "modems", .read = read_modems },
 	{ .name = "policy", .read = conf_read_policy, .offset = offsetof(struct conf, policy) },
-	{ .name = "mqtt", .read = conf_read_unsupported,
-	  .why = "not supported until issue 6 (the MQTT bridge); remove this section for now" },
+	{ .name = "mqtt", .read = conf_read_mqtt, .offset = offsetof(struct conf, mqtt) },
+	{ .name = "templates", .read = conf_read_templates },
 	{ .name = NULL },
 };
 

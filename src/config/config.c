@@ -34,6 +34,7 @@ void conf_defaults(struct conf *c)
 	c->retention_days = 0;
 	c->report_window = 259200;
 	conf_policy_defaults(&c->policy);
+	conf_mqtt_defaults(&c->mqtt);
 }
 
 static void set_err(char *err, size_t err_size, const char *name, const char *what)

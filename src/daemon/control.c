@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "parley/store_outbox.h"
 #include "log.h"
 
 #define CLIENTS_MAX 16
@@ -127,6 +128,9 @@ static cJSON *status_json(struct daemon *d)
 		cJSON_AddStringToObject(j, "port_error", modem_link_error(l->link));
 		cJSON_AddItemToArray(lines, j);
 	}
+	int64_t waiting;
+	if (d->conf.mqtt.host[0] && store_outbox_pending(d->store, &waiting) == 0)
+		cJSON_AddNumberToObject(o, "events_waiting", (double)waiting);
 	if (store_counts(d->store, counts) == 0) {
 		cJSON *c = cJSON_AddObjectToObject(o, "messages");
 		for (int s = 0; s <= STORE_PARTIAL; s++)

@@ -17,13 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "daemon.h"
 #include "parley/send_guard.h"
 #include "parley/store_consent.h"
 #include "log.h"
 #include "notify.h"
 
-#define POLL_MAX (CONF_MODEMS_MAX + 20)
+#define POLL_MAX (CONF_MODEMS_MAX + 21)
 #define HOUSEKEEPING_MS 10000
 
 static const char usage[] =
@@ -277,7 +278,7 @@ static int run(struct daemon *d, int sfd)
 	d->wake = true;
 	while (!stopping) {
 		struct pollfd pfd[POLL_MAX];
-		int kind[POLL_MAX]; /* -1 signal, -2 control, else line index */
+		int kind[POLL_MAX]; /* -1 signal, -2 control, -3 MQTT, else line index */
 		int n = 0;
 		uint64_t mono = mono_ms();
 		int64_t now = daemon_now();
@@ -308,6 +309,10 @@ static int run(struct daemon *d, int sfd)
 		}
 		if ((uint64_t)(d->next_housekeeping - now) + mono < until)
 			until = mono + (uint64_t)(d->next_housekeeping - now);
+		/* after the flows above: the events they committed go out in this turn */
+		int64_t bridge_at = bridge_tick(d);
+		if (bridge_at >= 0 && (uint64_t)bridge_at < until)
+			until = (uint64_t)bridge_at;
 
 		pfd[n] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		kind[n++] = -1;
@@ -317,6 +322,12 @@ static int run(struct daemon *d, int sfd)
 		for (int i = 0; i < nc; i++) {
 			pfd[n] = (struct pollfd){ .fd = cfds[i], .events = cev[i] };
 			kind[n++] = -2;
+		}
+		short bev = 0;
+		int bfd = bridge_fd(&bev);
+		if (bfd >= 0) {
+			pfd[n] = (struct pollfd){ .fd = bfd, .events = bev };
+			kind[n++] = -3;
 		}
 		for (unsigned i = 0; i < d->nlines; i++) {
 			uint64_t dl = modem_link_deadline(d->lines[i].link);
@@ -348,6 +359,8 @@ static int run(struct daemon *d, int sfd)
 				}
 			} else if (kind[i] == -2) {
 				control_handle(d, pfd[i].fd, pfd[i].revents);
+			} else if (kind[i] == -3) {
+				bridge_handle(d, pfd[i].revents);
 			} else {
 				modem_link_handle(d->lines[kind[i]].link, pfd[i].revents, mono_ms());
 			}
@@ -424,9 +437,18 @@ int main(int argc, char **argv)
 		consent_flow_teardown(&d);
 		return 1;
 	}
+	if (bridge_start(&d) < 0) {
+		lines_stop(&d);
+		control_close();
+		store_close(d.store);
+		send_guard_free(d.guard);
+		consent_flow_teardown(&d);
+		return 1;
+	}
 	log_info("parleyd started: store %s, control %s", d.conf.store, d.conf.control_socket);
 	d.next_due = INT64_MAX;
 	rc = run(&d, sfd);
+	bridge_stop(&d);
 	lines_stop(&d);
 	control_close();
 	store_close(d.store);

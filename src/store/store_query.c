@@ -148,3 +148,22 @@ int store_purge_bodies(struct store *st, int64_t before)
 		return store_db_fail(st, "purging old bodies");
 	return sqlite3_changes(st->db);
 }
+
+int64_t store_queued_for_line(struct store *st, const char *line)
+{
+	sqlite3_stmt *s;
+	int64_t n = 0;
+	int rc;
+
+	if (!st)
+		return -EINVAL;
+	if (!store_str_ok(line))
+		return store_fail(st, -EINVAL, "store_queued_for_line needs a line");
+	/* messages_due serves it: the line's bucket of queued messages */
+	if (!(s = store_stmt(st, STMT_QUEUED_LINE, "SELECT count(*) FROM messages"
+			     " WHERE state = 'queued' AND want_line = ?1")))
+		return -EIO;
+	sqlite3_bind_text(s, 1, line, -1, SQLITE_STATIC);
+	rc = store_row_int64(st, s, &n, "counting a line's queue");
+	return rc < 0 ? rc : n;
+}

@@ -213,8 +213,10 @@ static const struct migration migrations[] = {
 	 * ledger record). Off (outbox_switch.on = 0) when no broker is
 	 * configured, so that nothing piles up for nobody.
 	 */
+	/* AUTOINCREMENT: ids never come back after the newest rows are deleted, so an
+	 * event's id (its uid, and the bridge's place in the queue) is never reused */
 	"CREATE TABLE outbox ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" kind TEXT NOT NULL,"
 	" ref INTEGER NOT NULL,"
 	" state TEXT,"
