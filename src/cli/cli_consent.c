@@ -200,6 +200,8 @@ static int show_one(void *ctx, const struct store_consent_record *r)
 		cJSON_AddStringToObject(o, "recorded_by", r->recorded_by);
 		cJSON_AddNumberToObject(o, "message_id", (double)r->message_id);
 		cJSON_AddStringToObject(o, "at", when);
+		/* a record another gateway took and shared through the broker */
+		cli_json_add_str_or_null(o, "origin", r->origin);
 		cJSON_AddItemToArray(h->array, o);
 		return 0;
 	}
