@@ -143,6 +143,13 @@ check "over TLS with a client certificate: online" wait_for 10 tls_online
 out=$("$MQTTC" -p "$BROKER_TLS_PORT" --cafile "$BROKER_CA" -u console -P s3cret request -t parley/gw1/command -m '{"cmd":"send","to":"+447700900777","text":"Over TLS"}')
 check "a command over TLS is answered ($out)" has "$out" '"status":"accepted"'
 stop_gw 1
+conf 1 "username = \"gateway\"; password = \"gw-pass\"; protocol = \"3.1.1\";"
+start_gw 1
+check "protocol 3.1.1 when configured: online" wait_for 10 online 1 -u console -P s3cret
+check "and the log says which" wait_for 5 grep -q "connected to 127.0.0.1:$BROKER_PORT (MQTT 3.1.1)" "$tmp/gw1.log"
+out=$("$MQTTC" -p "$BROKER_PORT" -u console -P s3cret -V 311 request -t parley/gw1/command --reply-topic console/r -m '{"cmd":"cancel","message_id":424242,"reply_to":"console/r"}')
+check "a 3.1.1 gateway answers on reply_to ($out)" has "$out" '"code":"not_found"'
+stop_gw 1
 
 if [ "$failed" -ne 0 ]; then
 	for n in 1 2; do

@@ -250,7 +250,9 @@ static void publish_states(struct daemon *d)
 			.name = l->conf->name, .line = l->conf->line,
 			.state = modem_state_name(modem_state(l->modem)),
 			.operator_name = h->operator_name[0] ? h->operator_name : NULL,
-			.signal_dbm = h->rssi, .registered = h->registration == 1 || h->registration == 5,
+			/* 27.007 +CSQ: 0..31 stand for -113..-51 dBm in 2 dB steps, 99 unknown */
+			.signal_dbm = h->rssi >= 0 && h->rssi <= 31 ? -113 + 2 * h->rssi : 0,
+			.registered = h->registration == 1 || h->registration == 5,
 			.roaming = h->registration == 5,
 			.last_error = h->last_error[0] ? h->last_error : NULL,
 		};
