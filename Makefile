@@ -164,7 +164,7 @@ install: all
 
 demo:
 	@tools/ensure-deps $(DEMO_DEBS)
-	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM)
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC)
 	@BUILD=$(BUILD) tools/demo
 
 clean:
