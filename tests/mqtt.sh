@@ -6,8 +6,8 @@
 # by queued/sent/delivered events; an inbound message as an event with its
 # conversation and keyword; a STOP as events and as a refusal of the next
 # send; bad commands each answered with their code, the daemon unaffected;
-# the broker stopped while messages are sent, and every event arriving
-# afterwards, in order. Every process it starts, it stops (trap).
+# the broker stopped while messages are sent and parleyd killed -9 meanwhile,
+# and every event arriving afterwards, in order. Every process it starts, it stops (trap).
 set -u
 . "$(dirname "$0")/lib.bash"
 . "$(dirname "$0")/lib_mqtt.bash"
@@ -128,7 +128,7 @@ after=$(p queue --json | grep -o '"id":' | wc -l)
 check "nothing was queued by the bad commands" test "$before" -eq "$after"
 check "the daemon is still running" kill -0 "$daemon_pid"
 
-# ---- the broker goes away while messages are sent ----
+# ---- the broker goes away while messages are sent; parleyd crashes meanwhile ----
 kill "$sub_pid"; wait "$sub_pid" 2>/dev/null; sub_pid=
 : >"$tmp/events.log"
 stop_broker
@@ -141,9 +141,14 @@ sent_all() { for i in "${ids[@]}"; do p show --json "$i" | grep -q '"state":"sen
 check "messages go out while the broker is down" wait_for 15 sent_all
 waiting() { p status | grep -q "MQTT events waiting for the broker: [1-9]"; }
 check "their events wait in the store" waiting
+# and parleyd dies with them unpublished: the outbox is in the store, not in memory
+kill -9 "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null
 restart_broker
 start_events
-check "after the outage the gateway is online again" wait_for 20 online
+"$PARLEYD" -c "$tmp/parley.conf" 2>>"$tmp/daemon.log" &
+daemon_pid=$!
+check "after the outage and a crash the gateway is online again" wait_for 20 online
 all_events() { for i in "${ids[@]}"; do has_event "\"message_id\":$i,\"state\":\"sent\"" || return 1; done; }
 check "every event of the outage arrives" wait_for 20 all_events
 in_order() {
