@@ -1,0 +1,41 @@
+/*
+ * A conversation's states and what moves them, as pure rules (the store
+ * applies them; store_conversation.h).
+ *
+ *              customer writes                 agent replies
+ *   (new) ---> waiting_agent <----------------> waiting_customer
+ *     |            ^    |   customer writes          |
+ *     | we write   |    +--------- close ------------+----> closed
+ *     v            |                                          |
+ *    open ---------+ customer writes        customer writes / reopen
+ *
+ * open: started by us (an order update) and not answered yet.
+ * An automated message (no agent) does not change waiting_agent: a
+ * customer still waits for a person. A customer writing to a closed
+ * conversation opens it again, waiting for an agent, unassigned.
+ */
+#ifndef PARLEY_CONVERSATION_H
+#define PARLEY_CONVERSATION_H
+
+enum conv_state { CONV_OPEN, CONV_WAITING_CUSTOMER, CONV_WAITING_AGENT, CONV_CLOSED };
+
+enum conv_event {
+	CONV_EV_CUSTOMER_MESSAGE,  /* an inbound message (complete or partial) */
+	CONV_EV_AGENT_MESSAGE,     /* an outbound message an agent sent (reply) */
+	CONV_EV_AUTO_MESSAGE,      /* an outbound message automation or an API sent */
+	CONV_EV_CLOSE,
+	CONV_EV_REOPEN,
+};
+
+/* The state after event in state s. */
+enum conv_state conversation_next(enum conv_state s, enum conv_event e);
+
+/* The state a conversation starts in when event opens it. */
+enum conv_state conversation_first(enum conv_event e);
+
+/* "open", "waiting_customer", "waiting_agent", "closed"; "?" for others. */
+const char *conversation_state_name(enum conv_state s);
+/* The state with that name, or -EINVAL. */
+int conversation_state_from_name(const char *name);
+
+#endif
