@@ -146,7 +146,7 @@ fuzz:
 	done; echo "fuzz: all targets ran clean"
 
 bench: deps-build $(BENCHES) $(MODEMSIM)
-	@for b in $(BENCHES); do MODEMSIM=$(MODEMSIM) $$b || exit 1; done
+	@for b in $(BENCHES); do MODEMSIM=$(MODEMSIM) PARLEYD=$(PARLEYD) $$b || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/parley $(DESTDIR)$(SYSTEMD_UNITDIR) \
