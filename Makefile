@@ -145,7 +145,7 @@ fuzz:
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done; echo "fuzz: all targets ran clean"
 
-bench: deps-build $(BENCHES) $(MODEMSIM)
+bench: deps-build $(BENCHES) $(MODEMSIM) $(PARLEYD)
 	@for b in $(BENCHES); do MODEMSIM=$(MODEMSIM) PARLEYD=$(PARLEYD) $$b || exit 1; done
 
 install: all

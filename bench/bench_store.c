@@ -109,6 +109,29 @@ static long rss_kb(const char *pid)
 	return kb;
 }
 
+/*
+ * Private_Clean + Private_Dirty of /proc/PID/smaps_rollup in kB, or -1: the
+ * memory that is this process's alone. RSS also counts the pages of shared
+ * libraries (libcrypto alone is megabytes), which every process using them
+ * shares and which a second daemon would not add again.
+ */
+static long private_kb(const char *pid)
+{
+	char path[64], line[256];
+	long kb, sum = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/smaps_rollup", pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Private_Clean: %ld", &kb) == 1 ||
+		    sscanf(line, "Private_Dirty: %ld", &kb) == 1)
+			sum = (sum < 0 ? 0 : sum) + kb;
+	fclose(f);
+	return sum;
+}
+
 /* Enqueues for ENQUEUE_SECONDS on a new store; with_key gives each its own key. */
 static void bench_enqueue(bool with_key)
 {
@@ -275,7 +298,7 @@ static int64_t queued(struct store *st)
  * The daemon's VmRSS after DAEMON_SETTLE_MS on store db (no modems: it opens
  * the store, recovers, runs its housekeeping and waits), or -1 when it cannot run.
  */
-static long daemon_rss_kb(const char *parleyd, const char *db, const char *name)
+static long daemon_rss_kb(const char *parleyd, const char *db, const char *name, long *private)
 {
 	char conf[320], sock[320], pid_s[24];
 	FILE *f;
@@ -299,6 +322,7 @@ static long daemon_rss_kb(const char *parleyd, const char *db, const char *name)
 	nanosleep(&ts, NULL);
 	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
 	kb = rss_kb(pid_s);
+	*private = private_kb(pid_s);
 	if (waitpid(pid, NULL, WNOHANG) == pid)
 		kb = -1; /* it died: no figure */
 	else {
@@ -309,12 +333,13 @@ static long daemon_rss_kb(const char *parleyd, const char *db, const char *name)
 	return kb;
 }
 
-static void print_daemon_rss(const char *what, long kb)
+static void print_daemon_rss(const char *what, long kb, long private)
 {
 	if (kb < 0)
 		printf("parleyd RSS %s: not measured (the daemon did not stay up)\n", what);
 	else
-		printf("parleyd RSS %s: %ld kB%s\n", what, kb, kb > GOAL_RSS_KB ? " OVER GOAL 8 MB" : "");
+		printf("parleyd RSS %s: %ld kB%s (private: %ld kB; the rest is shared libraries)\n",
+		       what, kb, kb > GOAL_RSS_KB ? " OVER GOAL 8 MB" : "", private);
 }
 
 /*
@@ -425,9 +450,13 @@ int main(int argc, char **argv)
 
 	if (access(parleyd, X_OK) == 0) {
 		path_in_dir(empty, sizeof(empty), "empty.db");
-		print_daemon_rss("idle, empty store", daemon_rss_kb(parleyd, empty, "empty.conf"));
+		long kb, private = -1;
+
+		kb = daemon_rss_kb(parleyd, empty, "empty.conf", &private);
+		print_daemon_rss("idle, empty store", kb, private);
 		remove_db(empty);
-		print_daemon_rss("idle, 1,000,000 queued", daemon_rss_kb(parleyd, path, "large.conf"));
+		kb = daemon_rss_kb(parleyd, path, "large.conf", &private);
+		print_daemon_rss("idle, 1,000,000 queued", kb, private);
 	} else {
 		printf("parleyd RSS: not measured (no %s; set PARLEYD)\n", parleyd);
 	}

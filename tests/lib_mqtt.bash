@@ -84,6 +84,8 @@ _broker_config() {
 		echo "# written by tests/lib_mqtt.bash"
 		echo "per_listener_settings false"
 		echo "persistence false"
+		# the broker default (Nagle) costs every command ~40 ms: docs/mqtt.md
+		echo "set_tcp_nodelay true"
 		# as root mosquitto drops to user "mosquitto", who cannot read $tmp
 		echo "user $(id -un)"
 		echo "log_dest file $BROKER_LOG"

@@ -167,6 +167,8 @@ struct mqtt_session *mqtt_session_new(const struct mqtt_session_config *cfg,
 	s->allow_v311 = !cfg->v5_only;
 	s->v5 = s->allow_v5;
 	s->backoff_ms = BACKOFF_MIN_MS;
+	/* the first connection is tried on the first tick, not after a backoff nothing earned */
+	s->retry_at = INT64_MIN;
 	mosquitto_int_option(s->mosq, MOSQ_OPT_PROTOCOL_VERSION,
 			     s->v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
 	mosquitto_int_option(s->mosq, MOSQ_OPT_TCP_NODELAY, 1);
