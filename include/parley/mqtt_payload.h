@@ -116,7 +116,7 @@ struct mqtt_error {
 	const char *code;         /* "payload_too_large", "invalid_json", "not_an_object",
 				     "unknown_command", "missing_field", "wrong_type",
 				     "invalid_value", "invalid_utf8", "text_too_long" */
-	char reason[200];
+	char reason[256];         /* room for the list of commands after a 40-byte word */
 };
 
 /*
