@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parley/conversation.h"
 #include "parley/mqtt_payload.h"
 #include "parley/utf8.h"
 
@@ -28,7 +29,8 @@ static const struct mqtt_limits lim = { .payload_max = 16384, .text_max = 4000 }
 /* Filled by setup (too long to write out). */
 static char big_payload[20480 + 1], text_at_limit[4200], text_over[4200], emoji_over[4200],
 	deep_nesting[200], shallow_nesting[200], vars_32[2000], vars_33[2000], long_number[200],
-	long_field_name[400];
+	long_field_name[400], note_at_limit[2200], note_over[2200], reply_over[4200],
+	agent_at_limit[200], agent_over[200], long_cmd[200];
 
 struct row {
 	const char *payload;
@@ -209,6 +211,115 @@ static const struct row rows[] = {
 	/* ---- text length ---- */
 	{ text_over, 0, "text_too_long", "4001 bytes; at most 4000", NULL },
 	{ emoji_over, 0, "text_too_long", "4004 bytes", NULL },
+
+	/* ---- conversations: agents' actions, accepted ---- */
+	{ "{'cmd':'claim','conversation':7,'agent':'alice'}", 0, OK, NULL, NULL },
+	{ "{'id':'k1','reply_to':'console/alice','cmd':'claim','conversation':9007199254740992,'agent':'a'}", 0, OK, NULL, "k1" },
+	{ "{'cmd':'release','conversation':7,'agent':'alice.smith@shop-1_x'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'transfer','conversation':7,'agent':'alice','to_agent':'bob'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'close','conversation':7,'agent':'parleyd'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'reopen','conversation':7,'agent':'bob'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'read','conversation':7,'agent':'bob'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'bob','tag':'vip'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'untag','conversation':7,'agent':'bob','tag':'Refund_due-2'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'bob','tag':'abcdefghijklmnopqrstuvwxyz012345'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'note','conversation':7,'agent':'bob','text':'Called them: wants a refund \\ud83d\\udcb8'}", 0, OK, NULL, NULL },
+	{ note_at_limit, 0, OK, NULL, NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'On its way!'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'x','key':'r-7-1'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','template':'shipped','variables':{'name':'Sam','order':1234}}", 0, OK, NULL, NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','template':'thanks'}", 0, OK, NULL, NULL },
+	{ agent_at_limit, 0, OK, NULL, NULL },
+
+	/* ---- conversations: questions, accepted ---- */
+	{ "{'cmd':'conversation','conversation':7}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversation','conversation':7,'limit':500,'id':'h1'}", 0, OK, NULL, "h1" },
+	{ "{'cmd':'conversation','conversation':7,'limit':1}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversations'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversations','state':'waiting_agent','assignee':'','limit':20}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversations','state':'closed','assignee':'alice'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversations','state':'open'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversations','state':'waiting_customer'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversations','state':'active'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversation_search','number':'07700 900123'}", 0, OK, NULL, NULL },
+	{ "{'cmd':'conversation_search','number':'+447700900123','limit':5}", 0, OK, NULL, NULL },
+
+	/* ---- conversations: refused ---- */
+	{ "{'cmd':'claim','agent':'alice','id':'n1'}", 0, "missing_field", "A claim command needs a \"conversation\"", "n1" },
+	{ "{'cmd':'claim','conversation':7}", 0, "missing_field", "A claim command needs a \"agent\"", NULL },
+	{ "{'cmd':'release','conversation':7}", 0, "missing_field", "\"agent\"", NULL },
+	{ "{'cmd':'transfer','conversation':7,'agent':'alice'}", 0, "missing_field", "\"to_agent\"", NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'alice'}", 0, "missing_field", "\"tag\"", NULL },
+	{ "{'cmd':'untag','conversation':7,'agent':'alice'}", 0, "missing_field", "\"tag\"", NULL },
+	{ "{'cmd':'note','conversation':7,'agent':'alice'}", 0, "missing_field", "A note command needs a \"text\"", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'alice'}", 0, "missing_field", "A reply command needs a \"text\" or a \"template\"", NULL },
+	{ "{'cmd':'conversation'}", 0, "missing_field", "\"conversation\"", NULL },
+	{ "{'cmd':'conversation_search'}", 0, "missing_field", "\"number\"", NULL },
+	{ "{'cmd':'claim','conversation':'7','agent':'alice'}", 0, "wrong_type", "\"conversation\" must be a number, not a string", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':12}", 0, "wrong_type", "\"agent\" must be a string", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':null}", 0, "wrong_type", "not null", NULL },
+	{ "{'cmd':'transfer','conversation':7,'agent':'a','to_agent':['b']}", 0, "wrong_type", "\"to_agent\"", NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'a','tag':1}", 0, "wrong_type", "\"tag\"", NULL },
+	{ "{'cmd':'note','conversation':7,'agent':'a','text':{'t':'x'}}", 0, "wrong_type", "\"text\" must be a string, not an object", NULL },
+	{ "{'cmd':'conversation','conversation':7,'limit':'10'}", 0, "wrong_type", "\"limit\"", NULL },
+	{ "{'cmd':'conversations','state':1}", 0, "wrong_type", "\"state\"", NULL },
+	{ "{'cmd':'conversations','assignee':null}", 0, "wrong_type", "\"assignee\"", NULL },
+	{ "{'cmd':'conversation_search','number':447700900123}", 0, "wrong_type", "\"number\"", NULL },
+	{ "{'cmd':'claim','conversation':0,'agent':'alice'}", 0, "invalid_value", "\"conversation\" must be a whole number from 1", NULL },
+	{ "{'cmd':'claim','conversation':-3,'agent':'alice'}", 0, "invalid_value", "\"conversation\"", NULL },
+	{ "{'cmd':'claim','conversation':7.5,'agent':'alice'}", 0, "invalid_value", "7.5", NULL },
+	{ "{'cmd':'claim','conversation':1e300,'agent':'alice'}", 0, "invalid_value", NULL, NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':''}", 0, "invalid_value", "\"agent\" is empty", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':'Alice Smith'}", 0, "invalid_value", "agent id (1 to 64 of A-Z a-z 0-9 . _ @ -); \"Alice Smith\"", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':'a/b'}", 0, "invalid_value", "agent id", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':'a+'}", 0, "invalid_value", "agent id", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':'\u00e9lodie'}", 0, "invalid_value", "agent id", NULL },
+	{ agent_over, 0, "invalid_value", "agent id", NULL },
+	{ "{'cmd':'transfer','conversation':7,'agent':'bob','to_agent':'bob'}", 0, "invalid_value", "same agent", NULL },
+	{ "{'cmd':'transfer','conversation':7,'agent':'bob','to_agent':'b b'}", 0, "invalid_value", "\"to_agent\" must be an agent id", NULL },
+	{ "{'cmd':'transfer','conversation':7,'agent':'bob','to_agent':''}", 0, "invalid_value", "\"to_agent\" is empty", NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'bob','tag':'needs refund'}", 0, "invalid_value", "\"tag\" must be 1 to 32", NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'bob','tag':'a.b'}", 0, "invalid_value", "\"tag\"", NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'bob','tag':''}", 0, "invalid_value", "\"tag\" is empty", NULL },
+	{ "{'cmd':'tag','conversation':7,'agent':'bob','tag':'abcdefghijklmnopqrstuvwxyz0123456'}", 0, "invalid_value", "\"tag\"", NULL },
+	{ "{'cmd':'note','conversation':7,'agent':'bob','text':''}", 0, "invalid_value", "\"text\" is empty", NULL },
+	{ note_over, 0, "text_too_long", "2001 bytes; a note takes at most 2000", NULL },
+	{ "{'cmd':'note','conversation':7,'agent':'bob','template':'t'}", 0, "invalid_value", "\"template\" does not belong in a note", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'x','template':'t'}", 0, "invalid_value", "not both", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'x','variables':{'a':'1'}}", 0, "invalid_value", "goes with a \"template\"", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'x','line':'+447700900001'}", 0, "invalid_value", "\"line\" does not belong in a reply", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'x','to':'+447700900123'}", 0, "invalid_value", "\"to\" does not belong", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'x','edit':'y'}", 0, "invalid_value", "\"edit\" is not known", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','template':'t','variables':{'a b':'1'}}", 0, "invalid_value", "\"a b\"", NULL },
+	{ reply_over, 0, "text_too_long", "4001 bytes", NULL },
+	{ "{'cmd':'reply','conversation':7,'agent':'bob','text':'bad \xFF'}", 0, "invalid_utf8", "\"text\" is not valid UTF-8", NULL },
+	{ "{'cmd':'note','conversation':7,'agent':'bob','text':'a\\u0000b'}", 0, "invalid_utf8", "NUL", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':'a\\u0000b'}", 0, "invalid_utf8", "\"agent\" holds a NUL", NULL },
+	{ "{'cmd':'claim','conversation':7,'conversation':8,'agent':'a'}", 0, "invalid_json", "\"conversation\" is given twice", NULL },
+	{ "{'cmd':'claim','conversation':7,'agent':'a','tag':'x'}", 0, "invalid_value", "\"tag\" does not belong in a claim", NULL },
+	{ "{'cmd':'close','conversation':7,'agent':'a','text':'bye'}", 0, "invalid_value", "does not belong in a close", NULL },
+	{ "{'cmd':'read','conversation':7,'agent':'a','limit':3}", 0, "invalid_value", "\"limit\" does not belong in a read", NULL },
+	{ "{'cmd':'release','conversation':7,'agent':'a','to_agent':'b'}", 0, "invalid_value", "\"to_agent\" does not belong", NULL },
+	{ "{'cmd':'send','to':'1','text':'x','conversation':7}", 0, "invalid_value", "\"conversation\" does not belong in a send", NULL },
+	{ "{'cmd':'send','to':'1','text':'x','agent':'bob'}", 0, "invalid_value", "does not belong in a send", NULL },
+	{ "{'cmd':'conversation','conversation':7,'agent':'bob'}", 0, "invalid_value", "\"agent\" does not belong in a conversation", NULL },
+	{ "{'cmd':'conversation','conversation':7,'limit':0}", 0, "invalid_value", "from 1 to 500; 0", NULL },
+	{ "{'cmd':'conversation','conversation':7,'limit':501}", 0, "invalid_value", "501", NULL },
+	{ "{'cmd':'conversation','conversation':7,'limit':2.5}", 0, "invalid_value", "\"limit\"", NULL },
+	{ "{'cmd':'conversation','conversation':7,'state':'open'}", 0, "invalid_value", "\"state\" does not belong", NULL },
+	{ "{'cmd':'conversations','state':'pending'}", 0, "invalid_value", "active, open, waiting_customer, waiting_agent, closed; \"pending\"", NULL },
+	{ "{'cmd':'conversations','state':'OPEN'}", 0, "invalid_value", "\"state\"", NULL },
+	{ "{'cmd':'conversations','state':''}", 0, "invalid_value", "\"state\"", NULL },
+	{ "{'cmd':'conversations','assignee':'no one'}", 0, "invalid_value", "\"assignee\" must be an agent id", NULL },
+	{ "{'cmd':'conversations','conversation':7}", 0, "invalid_value", "\"conversation\" does not belong in a conversations", NULL },
+	{ "{'cmd':'conversations','limit':-1}", 0, "invalid_value", "\"limit\"", NULL },
+	{ "{'cmd':'conversation_search','number':''}", 0, "invalid_value", "\"number\" is empty", NULL },
+	{ "{'cmd':'conversation_search','number':'1','state':'open'}", 0, "invalid_value", "does not belong in a conversation_search", NULL },
+	{ "{'cmd':'conversation_search','number':'1','limit':1000}", 0, "invalid_value", "\"limit\"", NULL },
+	{ "{'cmd':'consent_show','number':'1','limit':10}", 0, "invalid_value", "\"limit\" does not belong in a consent_show", NULL },
+	{ "{'cmd':'Claim','conversation':7,'agent':'a'}", 0, "unknown_command", "conversation_search", NULL },
+	{ "{'cmd':'assign','conversation':7,'agent':'a'}", 0, "unknown_command", "\"assign\" is not a command", NULL },
+	{ long_cmd, 0, "unknown_command", "...\" is not a command", NULL },
 };
 
 static char *apostrophes_to_quotes(const char *s, size_t len)
@@ -407,10 +518,141 @@ static void other_commands(void **state)
 	assert_string_equal(c.scope, "");
 	mqtt_command_free(&c);
 
-	for (int k = MQTT_CMD_SEND; k <= MQTT_CMD_CONSENT_SHOW; k++)
+	/* every kind has its own word, and the parser knows it */
+	for (int k = MQTT_CMD_SEND; k <= MQTT_CMD_LAST; k++) {
 		assert_string_not_equal(mqtt_cmd_name((enum mqtt_cmd_kind)k), "unknown");
+		for (int j = MQTT_CMD_SEND; j < k; j++)
+			assert_string_not_equal(mqtt_cmd_name((enum mqtt_cmd_kind)j), mqtt_cmd_name((enum mqtt_cmd_kind)k));
+	}
 	assert_string_equal(mqtt_cmd_name(MQTT_CMD_CONSENT_GRANT), "consent_grant");
 	assert_string_equal(mqtt_cmd_name((enum mqtt_cmd_kind)99), "unknown");
+}
+
+static void conversation_commands(void **state)
+{
+	(void)state;
+	struct mqtt_command c;
+	static const struct { const char *word; enum mqtt_cmd_kind kind; } acts[] = {
+		{ "claim", MQTT_CMD_CLAIM }, { "release", MQTT_CMD_RELEASE }, { "close", MQTT_CMD_CLOSE },
+		{ "reopen", MQTT_CMD_REOPEN }, { "read", MQTT_CMD_READ },
+	};
+	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+		char json[200];
+		snprintf(json, sizeof json, "{'cmd':'%s','conversation':42,'agent':'alice@shop'}", acts[i].word);
+		parse_ok(json, &c);
+		assert_int_equal(c.kind, acts[i].kind);
+		assert_string_equal(c.command, acts[i].word);
+		assert_string_equal(mqtt_cmd_name(acts[i].kind), acts[i].word);
+		assert_int_equal(c.conversation_id, 42);
+		assert_string_equal(c.agent, "alice@shop");
+		assert_string_equal(c.to_agent, "");
+		assert_string_equal(c.tag, "");
+		assert_string_equal(c.text, "");
+		assert_int_equal(c.limit, 0);
+		assert_int_equal(c.states, 0);
+		assert_false(c.has_assignee_filter);
+		mqtt_command_free(&c);
+	}
+
+	parse_ok("{'cmd':'transfer','conversation':9007199254740992,'agent':'alice','to_agent':'bob.k'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_TRANSFER);
+	assert_int_equal(c.conversation_id, INT64_C(9007199254740992));
+	assert_string_equal(c.agent, "alice");
+	assert_string_equal(c.to_agent, "bob.k");
+	mqtt_command_free(&c);
+
+	parse_ok("{'cmd':'tag','conversation':3,'agent':'a','tag':'vip'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_TAG);
+	assert_string_equal(c.tag, "vip");
+	mqtt_command_free(&c);
+	parse_ok("{'cmd':'untag','conversation':3,'agent':'a','tag':'vip'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_UNTAG);
+	assert_string_equal(c.tag, "vip");
+	mqtt_command_free(&c);
+
+	parse_ok("{'cmd':'note','conversation':3,'agent':'a','text':'Line one\\nline two'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_NOTE);
+	assert_string_equal(c.text, "Line one\nline two");
+	assert_string_equal(c.template_name, "");
+	mqtt_command_free(&c);
+
+	/* a quick reply by name, its variables as send's; an edited one is plain text */
+	parse_ok("{'id':'q','cmd':'reply','conversation':3,'agent':'a','template':'shipped','variables':{'name':'Sam','order':1234},"
+		 "'key':'k9'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_REPLY);
+	assert_string_equal(c.template_name, "shipped");
+	assert_string_equal(c.text, "");
+	assert_int_equal(c.nvars, 2);
+	assert_string_equal(c.vars[1].name, "order");
+	assert_string_equal(c.vars[1].value, "1234");
+	assert_string_equal(c.key, "k9");
+	assert_string_equal(c.line, "");   /* always the conversation's line */
+	assert_string_equal(c.to, "");
+	mqtt_command_free(&c);
+	parse_ok("{'cmd':'reply','conversation':3,'agent':'a','text':'Hi Sam, order 1234 left today (edited)'}", &c);
+	assert_string_equal(c.text, "Hi Sam, order 1234 left today (edited)");
+	assert_string_equal(c.template_name, "");
+	assert_int_equal(c.nvars, 0);
+	assert_string_equal(c.key, "");
+	mqtt_command_free(&c);
+
+	/* questions and their defaults */
+	parse_ok("{'cmd':'conversation','conversation':5}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CONVERSATION);
+	assert_int_equal(c.conversation_id, 5);
+	assert_int_equal(c.limit, 50);
+	assert_string_equal(c.agent, "");
+	mqtt_command_free(&c);
+	parse_ok("{'cmd':'conversation','conversation':5,'limit':500}", &c);
+	assert_int_equal(c.limit, 500);
+	mqtt_command_free(&c);
+
+	parse_ok("{'cmd':'conversations'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CONVERSATIONS);
+	assert_int_equal(c.limit, 100);
+	assert_string_equal(c.state_filter, "active");
+	assert_int_equal(c.states, (1u << CONV_OPEN) | (1u << CONV_WAITING_CUSTOMER) | (1u << CONV_WAITING_AGENT));
+	assert_false(c.has_assignee_filter);
+	assert_string_equal(c.assignee_filter, "");
+	assert_int_equal(c.conversation_id, 0);
+	mqtt_command_free(&c);
+	parse_ok("{'cmd':'conversations','state':'waiting_agent','assignee':'','limit':7}", &c);
+	assert_string_equal(c.state_filter, "waiting_agent");
+	assert_int_equal(c.states, 1u << CONV_WAITING_AGENT);
+	assert_true(c.has_assignee_filter);   /* "" asks for the unassigned ones */
+	assert_string_equal(c.assignee_filter, "");
+	assert_int_equal(c.limit, 7);
+	mqtt_command_free(&c);
+	static const struct { const char *word; unsigned bits; } states[] = {
+		{ "open", 1u << CONV_OPEN }, { "waiting_customer", 1u << CONV_WAITING_CUSTOMER },
+		{ "closed", 1u << CONV_CLOSED },
+	};
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+		char json[200];
+		snprintf(json, sizeof json, "{'cmd':'conversations','state':'%s','assignee':'bob'}", states[i].word);
+		parse_ok(json, &c);
+		assert_string_equal(c.state_filter, states[i].word);
+		assert_int_equal(c.states, states[i].bits);
+		assert_true(c.has_assignee_filter);
+		assert_string_equal(c.assignee_filter, "bob");
+		mqtt_command_free(&c);
+	}
+
+	parse_ok("{'cmd':'conversation_search','number':'07700 900123'}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CONVERSATION_SEARCH);
+	assert_string_equal(c.number, "07700 900123");
+	assert_int_equal(c.limit, 100);
+	mqtt_command_free(&c);
+
+	/* a refusal after the command is known keeps its word for the reply */
+	struct mqtt_error err;
+	const char *p = "{\"id\":\"z\",\"cmd\":\"claim\",\"conversation\":7,\"agent\":\"a b\"}";
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &lim, &c, &err), -EINVAL);
+	assert_string_equal(c.command, "claim");
+	assert_string_equal(c.request_id, "z");
+	assert_null(c.agent);
+	assert_int_equal(c.conversation_id, 0);
+	mqtt_command_free(&c);
 }
 
 static void refusals_keep_the_address(void **state)
@@ -512,6 +754,26 @@ static int setup(void **state)
 		*p++ = '0';
 	add(p, "}");
 
+	p = add(note_at_limit, "{'cmd':'note','conversation':1,'agent':'a','text':'");
+	memset(p, 'n', 2000);
+	add(p + 2000, "'}");
+	p = add(note_over, "{'cmd':'note','conversation':1,'agent':'a','text':'");
+	memset(p, 'n', 2001);
+	add(p + 2001, "'}");
+	p = add(reply_over, "{'cmd':'reply','conversation':1,'agent':'a','text':'");
+	memset(p, 'r', 4001);
+	add(p + 4001, "'}");
+	p = add(agent_at_limit, "{'cmd':'claim','conversation':1,'agent':'");
+	memset(p, 'g', 64);
+	add(p + 64, "'}");
+	p = add(agent_over, "{'cmd':'claim','conversation':1,'agent':'");
+	memset(p, 'g', 65);
+	add(p + 65, "'}");
+	/* the longest refusal: the word shown cut, the list of commands whole */
+	p = add(long_cmd, "{'cmd':'");
+	memset(p, 'c', 100);
+	add(p + 100, "'}");
+
 	p = add(long_field_name, "{'cmd':'send','to':'1','text':'x','");
 	for (int i = 0; i < 300; i++)
 		*p++ = 'z';
@@ -526,6 +788,7 @@ int main(void)
 		cmocka_unit_test(send_fields),
 		cmocka_unit_test(template_variables),
 		cmocka_unit_test(other_commands),
+		cmocka_unit_test(conversation_commands),
 		cmocka_unit_test(refusals_keep_the_address),
 	};
 	return cmocka_run_group_tests_name("mqtt_command", tests, setup, NULL);

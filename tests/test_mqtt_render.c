@@ -1,5 +1,5 @@
 /*
- * MQTT replies, events and retained states rendered to JSON: each is
+ * MQTT replies, events, conversations and retained states rendered to JSON: each is
  * parsed back with cJSON and checked field by field (present, absent,
  * typed), with times, escaping of quotes, newlines and emoji, and bytes
  * that are not UTF-8 mended.
@@ -323,6 +323,203 @@ static void states(void **state)
 	assert_null(mqtt_modem_json(NULL));
 }
 
+static void conversations(void **state)
+{
+	(void)state;
+	const char *tags[] = { "vip", "refund-due" };
+	struct mqtt_conversation c = {
+		.uid = "gw1-200", .at = INT64_C(1795356300123), .id = 7, .line = "+447700900001",
+		.peer = "+447700900123", .state = "waiting_agent", .assignee = "alice", .unread = 2,
+		.tags = tags, .ntags = 2, .created_at = INT64_C(1795356000000), .updated_at = INT64_C(1795356300123),
+		.last_in_at = INT64_C(1795356200000), .waiting_since = INT64_C(1795356200000),
+		.detail = "claimed by alice",
+	};
+	cJSON *j = back(mqtt_conversation_json(&c));
+	assert_string_equal(str(j, "uid"), "gw1-200");
+	assert_string_equal(str(j, "kind"), "conversation");
+	assert_string_equal(str(j, "at"), "2026-11-22T14:05:00.123Z");
+	assert_int_equal((int)num(j, "id"), 7);
+	assert_string_equal(str(j, "line"), "+447700900001");
+	assert_string_equal(str(j, "peer"), "+447700900123");
+	assert_string_equal(str(j, "state"), "waiting_agent");
+	assert_string_equal(str(j, "assignee"), "alice");
+	assert_int_equal((int)num(j, "unread"), 2);
+	const cJSON *t = cJSON_GetObjectItem(j, "tags");
+	assert_int_equal(cJSON_GetArraySize(t), 2);
+	assert_string_equal(cJSON_GetArrayItem(t, 1)->valuestring, "refund-due");
+	assert_string_equal(str(j, "created_at"), "2026-11-22T14:00:00.000Z");
+	assert_string_equal(str(j, "updated_at"), "2026-11-22T14:05:00.123Z");
+	assert_string_equal(str(j, "last_in_at"), "2026-11-22T14:03:20.000Z");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "last_out_at")));
+	assert_string_equal(str(j, "waiting_since"), "2026-11-22T14:03:20.000Z");
+	assert_string_equal(str(j, "detail"), "claimed by alice");
+	assert_int_equal(members(j), 16);
+	cJSON_Delete(j);
+
+	/* a state object: no uid, kind, at or detail; every key said, nulls included */
+	struct mqtt_conversation s = { .id = 8, .line = "+447700900001", .peer = "+447700900124", .state = "open",
+				       .created_at = 1, .updated_at = 2, .detail = "ignored", .at = 5 };
+	j = back(mqtt_conversation_json(&s));
+	assert_false(has(j, "uid"));
+	assert_false(has(j, "kind"));
+	assert_false(has(j, "at"));
+	assert_false(has(j, "detail"));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "assignee")));
+	assert_int_equal((int)num(j, "unread"), 0);
+	assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "tags")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "tags")), 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "last_in_at")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "last_out_at")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "waiting_since")));
+	assert_string_equal(str(j, "created_at"), "1970-01-01T00:00:00.001Z");
+	assert_int_equal(members(j), 12);
+	cJSON_Delete(j);
+
+	/* ids past 2^53 stay exact; strings that are not UTF-8 are mended; detail left out when NULL */
+	const char *odd[] = { "b\xFF" "d" };
+	struct mqtt_conversation o = { .uid = "u", .id = INT64_MAX, .peer = "\"quoted\"\n", .assignee = "x\xC3",
+				       .tags = odd, .ntags = 1, .state = "closed" };
+	char *text = mqtt_conversation_json(&o);
+	assert_non_null(strstr(text, "\"id\":9223372036854775807,"));
+	j = back(text);
+	assert_string_equal(str(j, "peer"), "\"quoted\"\n");
+	assert_string_equal(str(j, "assignee"), "x\xEF\xBF\xBD");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "tags"), 0)->valuestring, "b\xEF\xBF\xBD" "d");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "line")));
+	assert_false(has(j, "detail"));
+	assert_string_equal(str(j, "at"), "1970-01-01T00:00:00.000Z");
+	cJSON_Delete(j);
+
+	/* callers' bugs */
+	errno = 0;
+	assert_null(mqtt_conversation_json(NULL));
+	assert_int_equal(errno, EINVAL);
+	struct mqtt_conversation no_tags = { .id = 1, .ntags = 1 };
+	errno = 0;
+	assert_null(mqtt_conversation_json(&no_tags));
+	assert_int_equal(errno, EINVAL);
+	const char *null_tag[] = { NULL };
+	no_tags.tags = null_tag;
+	assert_null(mqtt_conversation_json(&no_tags));
+}
+
+static void history(void **state)
+{
+	(void)state;
+	struct mqtt_conversation c = { .uid = "ignored", .id = 7, .line = "+447700900001", .peer = "+447700900123",
+				       .state = "waiting_customer", .assignee = "bob", .created_at = 1, .updated_at = 2,
+				       .detail = "ignored" };
+	const struct mqtt_history_item items[] = {
+		{ .id = 40, .inbound = true, .state = "received", .text = "Where is my order?", .at = INT64_C(1795356000000) },
+		{ .note = true, .id = 3, .text = "Checked: it left today", .author = "bob", .at = INT64_C(1795356060000) },
+		{ .id = 41, .state = "delivered", .text = "It left today \xF0\x9F\x93\xA6", .author = "bob",
+		  .at = INT64_C(1795356120000) },
+		{ .id = 39, .state = "sent", .at = INT64_C(1795355000000) },   /* automation, text purged */
+	};
+	cJSON *j = back(mqtt_history_json(&c, items, 4));
+	assert_int_equal(members(j), 2);
+	const cJSON *conv = cJSON_GetObjectItem(j, "conversation");
+	assert_true(cJSON_IsObject(conv));
+	assert_int_equal((int)num(conv, "id"), 7);
+	assert_string_equal(str(conv, "state"), "waiting_customer");
+	assert_string_equal(str(conv, "assignee"), "bob");
+	assert_false(has(conv, "uid"));
+	assert_false(has(conv, "detail"));
+	const cJSON *h = cJSON_GetObjectItem(j, "history");
+	assert_int_equal(cJSON_GetArraySize(h), 4);
+
+	const cJSON *in = cJSON_GetArrayItem(h, 0);
+	assert_string_equal(str(in, "kind"), "message");
+	assert_int_equal((int)num(in, "id"), 40);
+	assert_string_equal(str(in, "direction"), "in");
+	assert_string_equal(str(in, "state"), "received");
+	assert_string_equal(str(in, "text"), "Where is my order?");
+	assert_string_equal(str(in, "at"), "2026-11-22T14:00:00.000Z");
+	assert_false(has(in, "author"));
+	assert_int_equal(members(in), 6);
+
+	const cJSON *note = cJSON_GetArrayItem(h, 1);
+	assert_string_equal(str(note, "kind"), "note");
+	assert_int_equal((int)num(note, "id"), 3);
+	assert_string_equal(str(note, "author"), "bob");
+	assert_string_equal(str(note, "text"), "Checked: it left today");
+	assert_false(has(note, "direction"));
+	assert_false(has(note, "state"));
+	assert_int_equal(members(note), 5);
+
+	const cJSON *out = cJSON_GetArrayItem(h, 2);
+	assert_string_equal(str(out, "direction"), "out");
+	assert_string_equal(str(out, "author"), "bob");
+	assert_string_equal(str(out, "text"), "It left today \xF0\x9F\x93\xA6");
+
+	const cJSON *purged = cJSON_GetArrayItem(h, 3);
+	assert_false(has(purged, "text"));
+	assert_false(has(purged, "author"));
+	assert_string_equal(str(purged, "state"), "sent");
+	cJSON_Delete(j);
+
+	/* no history yet */
+	j = back(mqtt_history_json(&c, NULL, 0));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "history")), 0);
+	cJSON_Delete(j);
+
+	/* it goes into a reply as its result, and reads back the same */
+	char *result = mqtt_history_json(&c, items, 2);
+	struct mqtt_reply r = { .request_id = "h1", .command = "conversation", .accepted = true, .extra_json = result };
+	j = back(mqtt_reply_json(&r));
+	free(result);
+	const cJSON *res = cJSON_GetObjectItem(j, "result");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "history")), 2);
+	assert_int_equal((int)num(cJSON_GetObjectItem(res, "conversation"), "id"), 7);
+	cJSON_Delete(j);
+
+	errno = 0;
+	assert_null(mqtt_history_json(&c, NULL, 1));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(mqtt_history_json(NULL, items, 1));
+	assert_int_equal(errno, EINVAL);
+}
+
+static void lists(void **state)
+{
+	(void)state;
+	const char *tags[] = { "vip" };
+	struct mqtt_conversation cs[] = {
+		{ .uid = "ignored", .id = 9, .line = "+447700900001", .peer = "+447700900125", .state = "waiting_agent",
+		  .unread = 3, .tags = tags, .ntags = 1, .waiting_since = INT64_C(1795356300000) },
+		{ .id = 8, .line = "+447700900002", .peer = "+447700900125", .state = "closed", .assignee = "alice" },
+	};
+	cJSON *j = back(mqtt_conversation_list_json(cs, 2));
+	assert_int_equal(members(j), 1);
+	const cJSON *l = cJSON_GetObjectItem(j, "conversations");
+	assert_int_equal(cJSON_GetArraySize(l), 2);
+	const cJSON *first = cJSON_GetArrayItem(l, 0);
+	assert_int_equal((int)num(first, "id"), 9);
+	assert_int_equal((int)num(first, "unread"), 3);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(first, "assignee")));
+	assert_string_equal(str(first, "waiting_since"), "2026-11-22T14:05:00.000Z");
+	assert_false(has(first, "uid"));
+	assert_int_equal(members(first), 12);
+	const cJSON *second = cJSON_GetArrayItem(l, 1);
+	assert_string_equal(str(second, "assignee"), "alice");
+	assert_string_equal(str(second, "line"), "+447700900002");
+	cJSON_Delete(j);
+
+	j = back(mqtt_conversation_list_json(NULL, 0));
+	assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "conversations")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "conversations")), 0);
+	cJSON_Delete(j);
+
+	errno = 0;
+	assert_null(mqtt_conversation_list_json(NULL, 1));
+	assert_int_equal(errno, EINVAL);
+	cs[1].ntags = 1; /* tags NULL */
+	errno = 0;
+	assert_null(mqtt_conversation_list_json(cs, 2));
+	assert_int_equal(errno, EINVAL);
+}
+
 /* What the parser refuses, rendered as the daemon would answer it. */
 static void refusal_round_trip(void **state)
 {
@@ -350,6 +547,9 @@ int main(void)
 		cmocka_unit_test(events),
 		cmocka_unit_test(states),
 		cmocka_unit_test(refusal_round_trip),
+		cmocka_unit_test(conversations),
+		cmocka_unit_test(history),
+		cmocka_unit_test(lists),
 	};
 	return cmocka_run_group_tests_name("mqtt_render", tests, NULL, NULL);
 }

@@ -20,7 +20,31 @@ enum mqtt_cmd_kind {
 	MQTT_CMD_CONSENT_REVOKE,  /* "consent_revoke": record an opt-out */
 	MQTT_CMD_CONSENT_GRANT,   /* "consent_grant": record a consent */
 	MQTT_CMD_CONSENT_SHOW,    /* "consent_show": a number's records and what they allow */
+	/* conversations (issue 7): an agent acting on one conversation */
+	MQTT_CMD_CLAIM,           /* "claim": take it; first come, the second is refused */
+	MQTT_CMD_RELEASE,         /* "release": back to the queue */
+	MQTT_CMD_TRANSFER,        /* "transfer": from "agent" (the assignee) to "to_agent" */
+	MQTT_CMD_CLOSE,           /* "close" */
+	MQTT_CMD_REOPEN,          /* "reopen" */
+	MQTT_CMD_READ,            /* "read": the agent has read it; unread back to 0 */
+	MQTT_CMD_TAG,             /* "tag": add "tag" */
+	MQTT_CMD_UNTAG,           /* "untag": remove "tag" */
+	MQTT_CMD_NOTE,            /* "note": an internal note, never sent */
+	MQTT_CMD_REPLY,           /* "reply": a text or a quick reply (template), from the
+				     conversation's line */
+	/* conversations: questions, answered in the reply's "result" */
+	MQTT_CMD_CONVERSATION,    /* "conversation": one conversation's state and history */
+	MQTT_CMD_CONVERSATIONS,   /* "conversations": a list, filtered by state and assignee */
+	MQTT_CMD_CONVERSATION_SEARCH, /* "conversation_search": a number's conversations */
 };
+
+/* The last kind, for loops over them all (no sentinel: switches stay exhaustive). */
+#define MQTT_CMD_LAST MQTT_CMD_CONVERSATION_SEARCH
+
+#define MQTT_AGENT_MAX 64         /* bytes of an agent id */
+#define MQTT_TAG_MAX 32           /* bytes of a tag */
+#define MQTT_NOTE_MAX 2000        /* bytes of a note's text */
+#define MQTT_LIMIT_MAX 500        /* items a question may ask for */
 
 #define MQTT_VARS_MAX 32
 
@@ -64,6 +88,22 @@ struct mqtt_command {
 	char *method;             /* "api" (default), "web", "agent", "import" */
 	char *disclosure;
 	char *by;                 /* "by": who records it; default "mqtt" */
+	/*
+	 * conversations. "agent" is who acts (claim ... reply); reply's text,
+	 * template_name, vars and key are send's fields; note's is text.
+	 */
+	int64_t conversation_id;  /* "conversation": 1..2^53; 0 for other commands */
+	char *agent;              /* an agent id (mqtt_agent_id_ok); transfer: from */
+	char *to_agent;           /* transfer: to */
+	char *tag;                /* tag, untag: [A-Za-z0-9_-]{1,32} */
+	int limit;                /* questions: "limit" 1..500; default 50 (conversation),
+				     100 (conversations, conversation_search); 0 for others */
+	char *state_filter;       /* conversations: "active" (default: all but closed),
+				     "open", "waiting_customer", "waiting_agent", "closed" */
+	unsigned states;          /* the same as bits (1u << enum conv_state), as
+				     store_conversation_filter takes them; 0 for others */
+	char *assignee_filter;    /* conversations: "assignee"; "" means unassigned ... */
+	bool has_assignee_filter; /* ... when this is true; false: any assignee */
 };
 
 struct mqtt_limits {
@@ -76,7 +116,7 @@ struct mqtt_error {
 	const char *code;         /* "payload_too_large", "invalid_json", "not_an_object",
 				     "unknown_command", "missing_field", "wrong_type",
 				     "invalid_value", "invalid_utf8", "text_too_long" */
-	char reason[200];
+	char reason[256];         /* room for the list of commands after a 40-byte word */
 };
 
 /*
@@ -105,8 +145,50 @@ int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits
 /* Frees the strings and zeroes the struct; NULL is a no-op. */
 void mqtt_command_free(struct mqtt_command *c);
 
-/* The kind's word in payloads ("send", ...). */
+/* The kind's word in payloads ("send", ...); "unknown" for a value that is not a kind. */
 const char *mqtt_cmd_name(enum mqtt_cmd_kind k);
+
+/* ---- agents and their presence ---- */
+
+/*
+ * Whether s is an agent id: 1..MQTT_AGENT_MAX bytes of A-Z a-z 0-9 . _ @ -
+ * (ids go into topics and logs, so no spaces, wildcards or '/'). NULL is not.
+ */
+bool mqtt_agent_id_ok(const char *s);
+
+#define MQTT_AGENT_NAME_MAX 128   /* bytes of an agent's display name */
+
+/* What a console says about its agent on "<cluster>/agents/<agent>" (retained). */
+struct mqtt_presence {
+	bool online;
+	char name[MQTT_AGENT_NAME_MAX + 1]; /* display name, "" when not given */
+};
+
+/*
+ * Parses a presence payload (len bytes, not NUL-terminated; NULL reads as
+ * empty): {"state":"online"|"offline","name":"Alice"}. "name" is optional:
+ * 1..128 bytes of UTF-8 without control characters. An empty payload means
+ * offline: it is how a retained message is deleted (a console closing
+ * cleanly, or an operator clearing a stale agent). Fields other than these
+ * two are ignored, so consoles may add their own ("at", "version"); "state"
+ * is required, so a typo there is still caught.
+ * Returns 0 with *out filled, or -EINVAL (out NULL, not a JSON object, not
+ * UTF-8 or holding a NUL, "state" or "name" given twice, a missing or
+ * unknown state, a bad name) with *out offline and nameless, or -ENOMEM.
+ * cJSON cannot tell running out of memory while parsing from bad JSON:
+ * that rare case is -EINVAL too.
+ */
+int mqtt_presence_parse(const char *payload, size_t len, struct mqtt_presence *out);
+
+/*
+ * The agent id of a presence topic: topic must be cluster + "/agents/" +
+ * an id (mqtt_agent_id_ok) and nothing more. Copies it into agent
+ * (NUL-terminated). Returns its length, or -EINVAL (a NULL argument, the
+ * cluster has a problem (mqtt_topic_base_problem), the topic is not a
+ * presence topic under it, or the id is not an agent id), or -EMSGSIZE
+ * (agent too small; MQTT_AGENT_MAX + 1 always does).
+ */
+int mqtt_presence_agent(const char *topic, const char *cluster, char *agent, size_t size);
 
 /* ---- replies ---- */
 
@@ -180,6 +262,73 @@ struct mqtt_event {
  * "at" is always written; message_id, ledger_id and segments when > 0.
  */
 char *mqtt_event_json(const struct mqtt_event *e);
+
+/* ---- conversations ---- */
+
+/*
+ * A conversation, as an event (uid set) or as a state object inside a
+ * reply (uid NULL). Strings borrowed; state is its name ("open",
+ * "waiting_customer", "waiting_agent", "closed").
+ */
+struct mqtt_conversation {
+	const char *uid;           /* events: unique for ever; NULL: a state object */
+	int64_t at;                /* events: when it changed */
+	int64_t id;
+	const char *line, *peer, *state;
+	const char *assignee;      /* NULL: unassigned (in the queue) */
+	int unread;
+	const char *const *tags;   /* ntags of them; may be NULL when ntags is 0 */
+	size_t ntags;
+	int64_t created_at, updated_at;
+	int64_t last_in_at, last_out_at;   /* 0 none */
+	int64_t waiting_since;     /* 0: nobody waits */
+	const char *detail;        /* events: the change in words, "claimed by alice"; NULL none */
+};
+
+/* One item of a conversation's history. Strings borrowed. */
+struct mqtt_history_item {
+	bool note;                 /* an agent's internal note; else a message */
+	int64_t id;                /* the message's or the note's */
+	bool inbound;              /* messages: from the customer */
+	const char *state;         /* messages: "received", "queued", "sent", ... */
+	const char *text;          /* NULL once purged: left out */
+	const char *author;        /* notes: the agent; outbound messages: the agent who
+				      replied; NULL (left out) for automation and customers */
+	int64_t at;
+};
+
+/*
+ * Event: {"uid":...,"kind":"conversation","at":...,"id":7,"line":...,"peer":...,
+ *  "state":"waiting_agent","assignee":"alice","unread":2,"tags":["vip"],
+ *  "created_at":...,"updated_at":...,"last_in_at":...,"last_out_at":null,
+ *  "waiting_since":...,"detail":"claimed by alice"}
+ * State object (uid NULL): the same without uid, kind, at and detail.
+ * Unlike elsewhere, every key of a state is always written: a NULL assignee,
+ * a NULL line and times of 0 as null, tags as [] when there are none, so
+ * that a console replacing its copy by this one forgets nothing stale.
+ * id and unread are always written. EINVAL also when ntags > 0 and tags is
+ * NULL, or a tag is NULL.
+ */
+char *mqtt_conversation_json(const struct mqtt_conversation *c);
+
+/*
+ * The "conversation" command's result:
+ * {"conversation":{state object},"history":[{"kind":"message","id":42,
+ *  "direction":"in","state":"received","text":...,"at":...},
+ *  {"kind":"note","id":3,"text":...,"author":"alice","at":...}, ...]}
+ * in the order given (oldest first is the store's). c's uid is ignored: the
+ * conversation is written as a state object. EINVAL also when n > 0 and
+ * items is NULL (or as for mqtt_conversation_json).
+ */
+char *mqtt_history_json(const struct mqtt_conversation *c, const struct mqtt_history_item *items,
+			size_t n);
+
+/*
+ * The "conversations" and "conversation_search" results:
+ * {"conversations":[{state object}, ...]}, uids ignored. EINVAL when n > 0
+ * and cs is NULL (or as for mqtt_conversation_json); cs may be NULL when n is 0.
+ */
+char *mqtt_conversation_list_json(const struct mqtt_conversation *cs, size_t n);
 
 /* ---- retained states ---- */
 

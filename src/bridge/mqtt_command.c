@@ -24,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "parley/conversation.h"
 #include "parley/mqtt_payload.h"
 #include "parley/template.h"
 #include "parley/utf8.h"
@@ -432,32 +433,47 @@ enum field {
 	F_REPORT, F_PRIORITY,
 	F_MESSAGE_ID,
 	F_NUMBER, F_SCOPE, F_SCOPE_NAME, F_METHOD, F_DISCLOSURE, F_BY,
+	F_CONVERSATION, F_AGENT, F_TO_AGENT, F_TAG, F_LIMIT, F_STATE, F_ASSIGNEE,
 	F_COUNT
 };
 
 #define K(kind) (1u << (kind))
-#define EVERY (K(MQTT_CMD_SEND) | K(MQTT_CMD_CANCEL) | K(MQTT_CMD_CONSENT_REVOKE) | \
-	       K(MQTT_CMD_CONSENT_GRANT) | K(MQTT_CMD_CONSENT_SHOW))
+#define EVERY ((K(MQTT_CMD_LAST) << 1) - 1u)
 #define RECORD (K(MQTT_CMD_CONSENT_REVOKE) | K(MQTT_CMD_CONSENT_GRANT))
+/* an agent acting on one conversation */
+#define ACT (K(MQTT_CMD_CLAIM) | K(MQTT_CMD_RELEASE) | K(MQTT_CMD_TRANSFER) | K(MQTT_CMD_CLOSE) | \
+	     K(MQTT_CMD_REOPEN) | K(MQTT_CMD_READ) | K(MQTT_CMD_TAG) | K(MQTT_CMD_UNTAG) | \
+	     K(MQTT_CMD_NOTE) | K(MQTT_CMD_REPLY))
+#define QUESTION (K(MQTT_CMD_CONVERSATION) | K(MQTT_CMD_CONVERSATIONS) | \
+		  K(MQTT_CMD_CONVERSATION_SEARCH))
+#define TAGGING (K(MQTT_CMD_TAG) | K(MQTT_CMD_UNTAG))
 
 static const struct {
 	const char *name;
 	unsigned commands;        /* which commands take it */
 } fields[F_COUNT] = {
 	[F_CMD] = { "cmd", EVERY }, [F_ID] = { "id", EVERY }, [F_REPLY_TO] = { "reply_to", EVERY },
-	[F_TO] = { "to", K(MQTT_CMD_SEND) }, [F_TEXT] = { "text", K(MQTT_CMD_SEND) },
-	[F_TEMPLATE] = { "template", K(MQTT_CMD_SEND) },
-	[F_VARIABLES] = { "variables", K(MQTT_CMD_SEND) }, [F_LINE] = { "line", K(MQTT_CMD_SEND) },
-	[F_KEY] = { "key", K(MQTT_CMD_SEND) },
+	[F_TO] = { "to", K(MQTT_CMD_SEND) },
+	[F_TEXT] = { "text", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) | K(MQTT_CMD_NOTE) },
+	[F_TEMPLATE] = { "template", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) },
+	[F_VARIABLES] = { "variables", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) },
+	[F_LINE] = { "line", K(MQTT_CMD_SEND) },
+	/* a console resending a reply after a reconnection must not say it twice */
+	[F_KEY] = { "key", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) },
 	[F_CATEGORY] = { "category", K(MQTT_CMD_SEND) | RECORD },
 	[F_SEND_AT] = { "send_at", K(MQTT_CMD_SEND) },
 	[F_EXPIRE_AT] = { "expire_at", K(MQTT_CMD_SEND) },
 	[F_REPORT] = { "report", K(MQTT_CMD_SEND) }, [F_PRIORITY] = { "priority", K(MQTT_CMD_SEND) },
 	[F_MESSAGE_ID] = { "message_id", K(MQTT_CMD_CANCEL) },
-	[F_NUMBER] = { "number", RECORD | K(MQTT_CMD_CONSENT_SHOW) },
+	[F_NUMBER] = { "number", RECORD | K(MQTT_CMD_CONSENT_SHOW) | K(MQTT_CMD_CONVERSATION_SEARCH) },
 	[F_SCOPE] = { "scope", RECORD }, [F_SCOPE_NAME] = { "scope_name", RECORD },
 	[F_METHOD] = { "method", RECORD }, [F_DISCLOSURE] = { "disclosure", RECORD },
 	[F_BY] = { "by", RECORD },
+	[F_CONVERSATION] = { "conversation", ACT | K(MQTT_CMD_CONVERSATION) },
+	[F_AGENT] = { "agent", ACT }, [F_TO_AGENT] = { "to_agent", K(MQTT_CMD_TRANSFER) },
+	[F_TAG] = { "tag", TAGGING }, [F_LIMIT] = { "limit", QUESTION },
+	[F_STATE] = { "state", K(MQTT_CMD_CONVERSATIONS) },
+	[F_ASSIGNEE] = { "assignee", K(MQTT_CMD_CONVERSATIONS) },
 };
 
 static const char *const send_categories[] = { "transactional", "conversational", "marketing", NULL };
@@ -475,6 +491,19 @@ const char *mqtt_cmd_name(enum mqtt_cmd_kind k)
 	case MQTT_CMD_CONSENT_REVOKE: return "consent_revoke";
 	case MQTT_CMD_CONSENT_GRANT: return "consent_grant";
 	case MQTT_CMD_CONSENT_SHOW: return "consent_show";
+	case MQTT_CMD_CLAIM: return "claim";
+	case MQTT_CMD_RELEASE: return "release";
+	case MQTT_CMD_TRANSFER: return "transfer";
+	case MQTT_CMD_CLOSE: return "close";
+	case MQTT_CMD_REOPEN: return "reopen";
+	case MQTT_CMD_READ: return "read";
+	case MQTT_CMD_TAG: return "tag";
+	case MQTT_CMD_UNTAG: return "untag";
+	case MQTT_CMD_NOTE: return "note";
+	case MQTT_CMD_REPLY: return "reply";
+	case MQTT_CMD_CONVERSATION: return "conversation";
+	case MQTT_CMD_CONVERSATIONS: return "conversations";
+	case MQTT_CMD_CONVERSATION_SEARCH: return "conversation_search";
 	}
 	return "unknown";
 }
@@ -746,25 +775,33 @@ static int get_variables(struct check *c, struct mqtt_command *out)
 	return 0;
 }
 
+/* A text of at most max bytes, or a template with its variables: send's and reply's words. */
+static int get_words(struct check *c, size_t max, struct mqtt_command *out)
+{
+	int rc;
+	if (c->at[F_TEXT] && c->at[F_TEMPLATE])
+		return fault(c->err, "invalid_value", "Give \"text\" or \"template\", not both.");
+	if (!c->at[F_TEXT] && !c->at[F_TEMPLATE])
+		return fault(c->err, "missing_field", "A %s command needs a \"text\" or a \"template\" field.",
+			     c->cmd);
+	if ((rc = get_string(c, F_TEXT, "", c->at[F_TEXT] == NULL, &out->text)))
+		return rc;
+	if (strlen(out->text) > max)
+		return fault(c->err, "text_too_long", "Field \"text\" is %zu bytes; at most %zu are accepted.",
+			     strlen(out->text), max);
+	if ((rc = get_string(c, F_TEMPLATE, "", c->at[F_TEMPLATE] == NULL, &out->template_name)))
+		return rc;
+	return get_variables(c, out);
+}
+
 static int check_send(struct check *c, struct mqtt_command *out)
 {
 	int rc;
 	int64_t priority = 0;
 
-	if ((rc = get_string(c, F_TO, NULL, false, &out->to)))
+	if ((rc = get_string(c, F_TO, NULL, false, &out->to)) || (rc = get_words(c, c->text_max, out)))
 		return rc;
-	if (c->at[F_TEXT] && c->at[F_TEMPLATE])
-		return fault(c->err, "invalid_value", "Give \"text\" or \"template\", not both.");
-	if (!c->at[F_TEXT] && !c->at[F_TEMPLATE])
-		return fault(c->err, "missing_field", "A send command needs a \"text\" or a \"template\" field.");
-	if ((rc = get_string(c, F_TEXT, "", c->at[F_TEXT] == NULL, &out->text)))
-		return rc;
-	if (strlen(out->text) > c->text_max)
-		return fault(c->err, "text_too_long", "Field \"text\" is %zu bytes; at most %zu are accepted.",
-			     strlen(out->text), c->text_max);
-	if ((rc = get_string(c, F_TEMPLATE, "", c->at[F_TEMPLATE] == NULL, &out->template_name)))
-		return rc;
-	if ((rc = get_variables(c, out)) || (rc = get_string(c, F_LINE, "", false, &out->line)) ||
+	if ((rc = get_string(c, F_LINE, "", false, &out->line)) ||
 	    (rc = get_string(c, F_KEY, "", false, &out->key)) ||
 	    (rc = get_word(c, F_CATEGORY, send_categories, "transactional", &out->category)) ||
 	    (rc = get_time(c, F_SEND_AT, &out->send_at)) || (rc = get_time(c, F_EXPIRE_AT, &out->expire_at)))
@@ -813,12 +850,152 @@ static int check_consent(struct check *c, struct mqtt_command *out)
 	return 0;
 }
 
+/* An agent id field into *dst; NULL dflt: required. "" only when may_be_empty. */
+static int get_agent(struct check *c, enum field f, const char *dflt, bool may_be_empty, char **dst)
+{
+	char shown[NAME_SHOWN_MAX + 8];
+	int rc = get_string(c, f, dflt, may_be_empty, dst);
+	if (rc || !c->at[f] || (may_be_empty && !**dst) || mqtt_agent_id_ok(*dst))
+		return rc;
+	return fault(c->err, "invalid_value",
+		     "Field \"%s\" must be an agent id (1 to %d of A-Z a-z 0-9 . _ @ -); \"%s\" is not.",
+		     fields[f].name, MQTT_AGENT_MAX, show(shown, sizeof shown, c->at[f]->valuestring));
+}
+
+static bool tag_ok(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+	return n >= 1 && n <= MQTT_TAG_MAX && s[n] == '\0';
+}
+
+/* claim ... reply: the conversation, who acts, and what each action needs besides. */
+static int check_action(struct check *c, struct mqtt_command *out)
+{
+	char shown[NAME_SHOWN_MAX + 8];
+	int rc;
+
+	if (!c->at[F_CONVERSATION])
+		return fault(c->err, "missing_field", "A %s command needs a \"conversation\" field.", c->cmd);
+	if ((rc = get_integer(c, F_CONVERSATION, 1, (int64_t)EXACT_INT_MAX, &out->conversation_id)) ||
+	    (rc = get_agent(c, F_AGENT, NULL, false, &out->agent)))
+		return rc;
+	switch (out->kind) {
+	case MQTT_CMD_TRANSFER:
+		if ((rc = get_agent(c, F_TO_AGENT, NULL, false, &out->to_agent)))
+			return rc;
+		if (strcmp(out->agent, out->to_agent) == 0)
+			return fault(c->err, "invalid_value",
+				     "Fields \"agent\" and \"to_agent\" name the same agent; a transfer goes to another.");
+		return 0;
+	case MQTT_CMD_TAG:
+	case MQTT_CMD_UNTAG:
+		if ((rc = get_string(c, F_TAG, NULL, false, &out->tag)))
+			return rc;
+		if (!tag_ok(out->tag))
+			return fault(c->err, "invalid_value",
+				     "Field \"tag\" must be 1 to %d of A-Z a-z 0-9 _ -; \"%s\" is not.",
+				     MQTT_TAG_MAX, show(shown, sizeof shown, out->tag));
+		return 0;
+	case MQTT_CMD_NOTE:
+		if ((rc = get_string(c, F_TEXT, NULL, false, &out->text)))
+			return rc;
+		if (strlen(out->text) > MQTT_NOTE_MAX)
+			return fault(c->err, "text_too_long", "Field \"text\" is %zu bytes; a note takes at most %d.",
+				     strlen(out->text), MQTT_NOTE_MAX);
+		return 0;
+	case MQTT_CMD_REPLY:
+		/* an edited quick reply is no longer the template: the console sends it as text */
+		if ((rc = get_words(c, c->text_max, out)) || (rc = get_string(c, F_KEY, "", false, &out->key)))
+			return rc;
+		return 0;
+	case MQTT_CMD_CLAIM:
+	case MQTT_CMD_RELEASE:
+	case MQTT_CMD_CLOSE:
+	case MQTT_CMD_REOPEN:
+	case MQTT_CMD_READ:
+		return 0;
+	case MQTT_CMD_SEND:
+	case MQTT_CMD_CANCEL:
+	case MQTT_CMD_CONSENT_REVOKE:
+	case MQTT_CMD_CONSENT_GRANT:
+	case MQTT_CMD_CONSENT_SHOW:
+	case MQTT_CMD_CONVERSATION:
+	case MQTT_CMD_CONVERSATIONS:
+	case MQTT_CMD_CONVERSATION_SEARCH:
+		break;
+	}
+	return 0;
+}
+
+static const char *const state_words[] = {
+	"active", "open", "waiting_customer", "waiting_agent", "closed", NULL
+};
+
+/* A state filter's word as store_conversation_filter's bits. */
+static unsigned state_bits(const char *word)
+{
+	static const struct { const char *word; unsigned bits; } map[] = {
+		{ "active", (1u << CONV_OPEN) | (1u << CONV_WAITING_CUSTOMER) | (1u << CONV_WAITING_AGENT) },
+		{ "open", 1u << CONV_OPEN },
+		{ "waiting_customer", 1u << CONV_WAITING_CUSTOMER },
+		{ "waiting_agent", 1u << CONV_WAITING_AGENT },
+		{ "closed", 1u << CONV_CLOSED },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i].word, word) == 0)
+			return map[i].bits;
+	return 0;
+}
+
+/* conversation, conversations, conversation_search: questions, answered in the reply. */
+static int check_question(struct check *c, struct mqtt_command *out)
+{
+	int64_t limit = out->kind == MQTT_CMD_CONVERSATION ? 50 : 100;
+	int rc = get_integer(c, F_LIMIT, 1, MQTT_LIMIT_MAX, &limit);
+	if (rc)
+		return rc;
+	out->limit = (int)limit;
+	switch (out->kind) {
+	case MQTT_CMD_CONVERSATION:
+		if (!c->at[F_CONVERSATION])
+			return fault(c->err, "missing_field", "A %s command needs a \"conversation\" field.", c->cmd);
+		return get_integer(c, F_CONVERSATION, 1, (int64_t)EXACT_INT_MAX, &out->conversation_id);
+	case MQTT_CMD_CONVERSATIONS:
+		if ((rc = get_word(c, F_STATE, state_words, "active", &out->state_filter)) ||
+		    (rc = get_agent(c, F_ASSIGNEE, "", true, &out->assignee_filter)))
+			return rc;
+		out->states = state_bits(out->state_filter);
+		out->has_assignee_filter = c->at[F_ASSIGNEE] != NULL;
+		return 0;
+	case MQTT_CMD_CONVERSATION_SEARCH:
+		return get_string(c, F_NUMBER, NULL, false, &out->number);
+	case MQTT_CMD_SEND:
+	case MQTT_CMD_CANCEL:
+	case MQTT_CMD_CONSENT_REVOKE:
+	case MQTT_CMD_CONSENT_GRANT:
+	case MQTT_CMD_CONSENT_SHOW:
+	case MQTT_CMD_CLAIM:
+	case MQTT_CMD_RELEASE:
+	case MQTT_CMD_TRANSFER:
+	case MQTT_CMD_CLOSE:
+	case MQTT_CMD_REOPEN:
+	case MQTT_CMD_READ:
+	case MQTT_CMD_TAG:
+	case MQTT_CMD_UNTAG:
+	case MQTT_CMD_NOTE:
+	case MQTT_CMD_REPLY:
+		break;
+	}
+	return 0;
+}
+
 /* Strings absent for this kind of command become "" as the header promises. */
 static int fill_absent(struct mqtt_command *c)
 {
 	char **all[] = {
 		&c->to, &c->text, &c->line, &c->key, &c->category, &c->template_name, &c->number,
 		&c->scope, &c->scope_name, &c->consent_category, &c->method, &c->disclosure, &c->by,
+		&c->agent, &c->to_agent, &c->tag, &c->state_filter, &c->assignee_filter,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (!*all[i] && !(*all[i] = strdup("")))
@@ -881,7 +1058,7 @@ static int check_command(const cJSON *root, const struct audit *a, struct check 
 	if ((rc = want_type(c, F_CMD, cJSON_IsString(cmd), "a string")))
 		return rc;
 	bool known = false;
-	for (int k = MQTT_CMD_SEND; k <= MQTT_CMD_CONSENT_SHOW; k++) {
+	for (int k = MQTT_CMD_SEND; k <= MQTT_CMD_LAST; k++) {
 		if (strcmp(cmd->valuestring, mqtt_cmd_name((enum mqtt_cmd_kind)k)) == 0) {
 			out->kind = (enum mqtt_cmd_kind)k;
 			known = true;
@@ -889,7 +1066,9 @@ static int check_command(const cJSON *root, const struct audit *a, struct check 
 	}
 	if (!known)
 		return fault(c->err, "unknown_command",
-			     "\"%s\" is not a command (send, cancel, consent_revoke, consent_grant, consent_show).",
+			     "\"%s\" is not a command (send, cancel, consent_revoke/grant/show, claim, release, "
+			     "transfer, close, reopen, read, tag, untag, note, reply, conversation, "
+			     "conversations, conversation_search).",
 			     show(shown, sizeof shown, cmd->valuestring));
 	out->command = c->cmd = mqtt_cmd_name(out->kind);
 
@@ -918,6 +1097,19 @@ static int check_command(const cJSON *root, const struct audit *a, struct check 
 	case MQTT_CMD_CONSENT_REVOKE:
 	case MQTT_CMD_CONSENT_GRANT:
 	case MQTT_CMD_CONSENT_SHOW: rc = check_consent(c, out); break;
+	case MQTT_CMD_CLAIM:
+	case MQTT_CMD_RELEASE:
+	case MQTT_CMD_TRANSFER:
+	case MQTT_CMD_CLOSE:
+	case MQTT_CMD_REOPEN:
+	case MQTT_CMD_READ:
+	case MQTT_CMD_TAG:
+	case MQTT_CMD_UNTAG:
+	case MQTT_CMD_NOTE:
+	case MQTT_CMD_REPLY: rc = check_action(c, out); break;
+	case MQTT_CMD_CONVERSATION:
+	case MQTT_CMD_CONVERSATIONS:
+	case MQTT_CMD_CONVERSATION_SEARCH: rc = check_question(c, out); break;
 	}
 	return rc ? rc : fill_absent(out);
 }
@@ -1014,7 +1206,7 @@ void mqtt_command_free(struct mqtt_command *c)
 	char *all[] = {
 		c->request_id, c->reply_to, c->to, c->text, c->line, c->key, c->category,
 		c->template_name, c->number, c->scope, c->scope_name, c->consent_category, c->method,
-		c->disclosure, c->by,
+		c->disclosure, c->by, c->agent, c->to_agent, c->tag, c->state_filter, c->assignee_filter,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		free(all[i]);

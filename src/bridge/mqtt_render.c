@@ -1,7 +1,8 @@
 /*
  * JSON for the bridge's outgoing payloads (mqtt_payload.h): replies to
- * commands, events, and the retained modem and gateway states. Built with
- * cJSON and printed unformatted.
+ * commands, events, conversations (events, states, history, lists), and
+ * the retained modem and gateway states. Built with cJSON and printed
+ * unformatted.
  *
  * Whatever the daemon hands over, the output is valid JSON: bytes that are
  * not UTF-8 (a modem's odd operator name, say) become U+FFFD rather than
@@ -303,5 +304,164 @@ char *mqtt_gateway_json(const struct mqtt_gateway_state *g)
 	/* a last will is registered at connect time, long before it is sent: no time then */
 	if (g->at)
 		add_time(&b, b.root, "at", g->at);
+	return finish(&b);
+}
+
+/* ---- conversations ---- */
+
+/* A member that is always written: the string, or null. */
+static void add_str_or_null(struct builder *b, cJSON *obj, const char *key, const char *v)
+{
+	add_item(b, obj, key, v ? make_string(v) : cJSON_CreateNull());
+}
+
+/* A time that is always written: null when 0 (none). */
+static void add_time_or_null(struct builder *b, cJSON *obj, const char *key, int64_t ms)
+{
+	if (ms)
+		add_time(b, obj, key, ms);
+	else
+		add_item(b, obj, key, cJSON_CreateNull());
+}
+
+static bool conversation_ok(const struct mqtt_conversation *c)
+{
+	if (!c || (c->ntags && !c->tags))
+		return false;
+	for (size_t i = 0; i < c->ntags; i++)
+		if (!c->tags[i])
+			return false;
+	return true;
+}
+
+/*
+ * c's members into obj; as an event (uid, kind, at, detail) when event is
+ * true. A state is written whole, nulls included: consoles replace their
+ * copy with it, and a key left out would leave a stale value behind.
+ */
+static void add_conversation(struct builder *b, cJSON *obj, const struct mqtt_conversation *c,
+			     bool event)
+{
+	if (event) {
+		add_str(b, obj, "uid", c->uid);
+		add_str(b, obj, "kind", "conversation");
+		add_time(b, obj, "at", c->at);
+	}
+	add_num(b, obj, "id", c->id);
+	add_str_or_null(b, obj, "line", c->line);
+	add_str_or_null(b, obj, "peer", c->peer);
+	add_str_or_null(b, obj, "state", c->state);
+	add_str_or_null(b, obj, "assignee", c->assignee);
+	add_num(b, obj, "unread", c->unread);
+	cJSON *tags = cJSON_CreateArray();
+	add_item(b, obj, "tags", tags);
+	for (size_t i = 0; i < c->ntags && !b->failed; i++) {
+		cJSON *s = make_string(c->tags[i]);
+		if (!s || !cJSON_AddItemToArray(tags, s)) {
+			cJSON_Delete(s);
+			b->failed = true;
+		}
+	}
+	add_time_or_null(b, obj, "created_at", c->created_at);
+	add_time_or_null(b, obj, "updated_at", c->updated_at);
+	add_time_or_null(b, obj, "last_in_at", c->last_in_at);
+	add_time_or_null(b, obj, "last_out_at", c->last_out_at);
+	add_time_or_null(b, obj, "waiting_since", c->waiting_since);
+	if (event)
+		add_str(b, obj, "detail", c->detail);
+}
+
+char *mqtt_conversation_json(const struct mqtt_conversation *c)
+{
+	struct builder b;
+
+	if (!conversation_ok(c)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!begin(&b)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	add_conversation(&b, b.root, c, c->uid != NULL);
+	return finish(&b);
+}
+
+/* An array of state objects under key. */
+static void add_state_array(struct builder *b, const char *key, const struct mqtt_conversation *cs,
+			    size_t n)
+{
+	cJSON *list = cJSON_CreateArray();
+	add_item(b, b->root, key, list);
+	for (size_t i = 0; i < n && !b->failed; i++) {
+		cJSON *obj = cJSON_CreateObject();
+		if (!obj || !cJSON_AddItemToArray(list, obj)) {
+			cJSON_Delete(obj);
+			b->failed = true;
+			break;
+		}
+		add_conversation(b, obj, &cs[i], false);
+	}
+}
+
+char *mqtt_history_json(const struct mqtt_conversation *c, const struct mqtt_history_item *items,
+			size_t n)
+{
+	struct builder b;
+
+	if (!conversation_ok(c) || (n && !items)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!begin(&b)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	cJSON *state = cJSON_CreateObject();
+	add_item(&b, b.root, "conversation", state);
+	if (!b.failed)
+		add_conversation(&b, state, c, false);
+	cJSON *history = cJSON_CreateArray();
+	add_item(&b, b.root, "history", history);
+	for (size_t i = 0; i < n && !b.failed; i++) {
+		const struct mqtt_history_item *it = &items[i];
+		cJSON *obj = cJSON_CreateObject();
+		if (!obj || !cJSON_AddItemToArray(history, obj)) {
+			cJSON_Delete(obj);
+			b.failed = true;
+			break;
+		}
+		add_str(&b, obj, "kind", it->note ? "note" : "message");
+		add_num(&b, obj, "id", it->id);
+		if (!it->note) {
+			add_str(&b, obj, "direction", it->inbound ? "in" : "out");
+			add_str(&b, obj, "state", it->state);
+		}
+		add_str(&b, obj, "text", it->text);
+		add_str(&b, obj, "author", it->author);
+		add_time(&b, obj, "at", it->at);
+	}
+	return finish(&b);
+}
+
+char *mqtt_conversation_list_json(const struct mqtt_conversation *cs, size_t n)
+{
+	struct builder b;
+
+	if (n && !cs) {
+		errno = EINVAL;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!conversation_ok(&cs[i])) {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	if (!begin(&b)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	add_state_array(&b, "conversations", cs, n);
 	return finish(&b);
 }

@@ -353,6 +353,22 @@ void bridge_command(struct daemon *d, const char *topic, const void *payload, si
 		else
 			do_consent(d, &c, &a);
 		break;
+	/* parsed since issue 7's bridge half; the daemon's half follows */
+	case MQTT_CMD_CLAIM:
+	case MQTT_CMD_RELEASE:
+	case MQTT_CMD_TRANSFER:
+	case MQTT_CMD_CLOSE:
+	case MQTT_CMD_REOPEN:
+	case MQTT_CMD_READ:
+	case MQTT_CMD_TAG:
+	case MQTT_CMD_UNTAG:
+	case MQTT_CMD_NOTE:
+	case MQTT_CMD_REPLY:
+	case MQTT_CMD_CONVERSATION:
+	case MQTT_CMD_CONVERSATIONS:
+	case MQTT_CMD_CONVERSATION_SEARCH:
+		reject(&a, "not_supported", 0, "this gateway does not serve %s commands yet", c.command);
+		break;
 	}
 	if (!a.r.accepted)
 		log_warning("MQTT: %s refused (%s): %s", a.r.command, a.r.code, a.reason);
