@@ -529,7 +529,7 @@ static void tags(void **state)
 	struct fixture *f = *state;
 	struct store_conversation c;
 	int64_t id = conv_of(f->st, inbound(f->st, L1, P1, "hi", T0));
-	char tag[8];
+	char tag[16];
 
 	assert_int_equal(store_conversation_tag(f->st, id, "vip", true, T0 + 1), 0);
 	assert_int_equal(store_conversation_tag(f->st, id, "billing-2", true, T0 + 2), 0);
