@@ -13,6 +13,14 @@
  * An automated message (no agent) does not change waiting_agent: a
  * customer still waits for a person. A customer writing to a closed
  * conversation opens it again, waiting for an agent, unassigned.
+ *
+ * The cells the drawing leaves out (src/policy/conversation.c has the table):
+ * an agent's message moves every state to waiting_customer; automation
+ * leaves open, waiting_customer and waiting_agent as they are and opens a
+ * closed conversation as a new one (open); close moves every state to
+ * closed; reopen moves closed to waiting_agent (back in the agents' queue)
+ * and leaves the others as they are. Leaving closed also drops the assignee
+ * (the store does that).
  */
 #ifndef PARLEY_CONVERSATION_H
 #define PARLEY_CONVERSATION_H
@@ -27,10 +35,14 @@ enum conv_event {
 	CONV_EV_REOPEN,
 };
 
-/* The state after event in state s. */
+/* The state after event in state s; s itself for a state or event out of range. */
 enum conv_state conversation_next(enum conv_state s, enum conv_event e);
 
-/* The state a conversation starts in when event opens it. */
+/*
+ * The state a conversation starts in when event opens it: waiting_agent
+ * (customer), waiting_customer (agent), open (automation). CLOSE and REOPEN
+ * never open one; they give closed and waiting_agent.
+ */
 enum conv_state conversation_first(enum conv_event e);
 
 /* "open", "waiting_customer", "waiting_agent", "closed"; "?" for others. */

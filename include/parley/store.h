@@ -95,6 +95,9 @@ int store_sync(struct store *st);
 
 /* ---- outbound ---- */
 
+/* The longest agent's name, in bytes (store_new_message.agent, store_conversation.h). */
+#define STORE_AGENT_MAX 64
+
 struct store_new_message {
 	const char *to;          /* the recipient, as given (E.164 checks are policy's job) */
 	const char *text;        /* UTF-8 */
@@ -110,6 +113,9 @@ struct store_new_message {
 	const char *purpose;     /* NULL for every caller but the consent flow: its own
 				    replies ("opt_out_confirmation", "opt_in_confirmation",
 				    "help"), which the gate lets through (see store_set_gate) */
+	const char *agent;       /* the agent replying (1..64 bytes), NULL for automation:
+				    it decides what the message does to its conversation
+				    (store_conversation.h) */
 };
 
 /*
@@ -120,7 +126,7 @@ struct store_new_message {
  * waits for that line rather than leaving from another number; with no
  * earlier conversation, any line takes it. id and existing may be NULL.
  * Returns 0, -EINVAL (empty recipient or text, text not UTF-8, an empty
- * line or key, an unknown category or purpose, a negative time), -EACCES
+ * line, key or agent, an unknown category or purpose, a negative time), -EACCES
  * (the gate refused it: store_refusal says why; nothing was queued), -EIO.
  */
 int store_enqueue(struct store *st, const struct store_new_message *m, int64_t now, int64_t *id,
@@ -141,6 +147,9 @@ struct store_message {
 	char *purpose;           /* out: the consent flow's own reply, NULL otherwise */
 	char *keyword;           /* in: what the text meant ("opt_out", ...), NULL if nothing */
 	char *policy;            /* out: the rule that blocked or last held it, NULL none */
+	char *agent;             /* out: the agent who sent it, NULL for automation and inbound */
+	int64_t conversation_id; /* its conversation (store_conversation.h), 0 while its line
+				    is not known */
 	int priority;
 	bool report;
 	int attempts;

@@ -211,7 +211,8 @@ static int segment_sent_locked(struct store *st, int64_t id, int seq, int mr, in
 		snprintf(detail, sizeof(detail), "line %s, mr %d", si.line, mr);
 	else if ((rc = sent_detail(st, id, &si, detail, sizeof(detail))) < 0)
 		return rc;
-	if ((rc = store_event(st, id, STORE_SENT, now, detail)) < 0)
+	if ((rc = store_event(st, id, STORE_SENT, now, detail)) < 0 ||
+	    (rc = store_conversation_sent(st, id, now)) < 0)
 		return rc;
 	si.state = STORE_SENT;
 	/* reports for the first segments can beat the modem's answer for the last */

@@ -157,7 +157,10 @@ static int insert_message(struct store *st, enum store_state state, const char *
 	if (rc != SQLITE_DONE)
 		return store_db_fail(st, "storing a received message");
 	*id = sqlite3_last_insert_rowid(st->db);
-	return store_event(st, *id, state, now, detail);
+	if ((rc = store_event(st, *id, state, now, detail)) < 0)
+		return rc;
+	/* complete or partial, a customer wrote: their conversation hears of it */
+	return store_conversation_touch(st, line, sender, *id, true, NULL, now, NULL);
 }
 
 static int bind_set(sqlite3_stmt *s, const struct set_key *k)

@@ -77,6 +77,23 @@ enum store_stmt {
 	STMT_INBOUND_ADD,
 	STMT_COUNTS,
 	STMT_PURGE,
+	STMT_CONV_FIND,
+	STMT_CONV_NEW,
+	STMT_CONV_TOUCH,
+	STMT_CONV_LINK,
+	STMT_CONV_SENT,
+	STMT_CONV_GET,
+	STMT_CONV_TAGS,
+	STMT_CONV_HEAD,
+	STMT_CONV_ASSIGN,
+	STMT_CONV_STATE,
+	STMT_CONV_READ,
+	STMT_CONV_STAMP,
+	STMT_CONV_TAG_ADD,
+	STMT_CONV_TAG_DEL,
+	STMT_CONV_TAG_COUNT,
+	STMT_CONV_NOTE,
+	STMT_CONV_RELEASE_ALL,
 	STORE_STMT_COUNT
 };
 
@@ -141,7 +158,7 @@ int store_migrate(struct store *st);
 #define STORE_MESSAGE_COLUMNS \
 	"id, inbound, state, peer, want_line, line, text, idem_key, category, error, " \
 	"priority, report, attempts, segments, created_at, send_at, expire_at, updated_at, " \
-	"purpose, keyword, policy"
+	"purpose, keyword, policy, agent, coalesce(conversation_id, 0)"
 
 /* Fills m (overwritten, not freed) from a row of STORE_MESSAGE_COLUMNS. 0 or -ENOMEM. */
 int store_row_message(sqlite3_stmt *s, struct store_message *m);
@@ -181,6 +198,26 @@ int store_enqueue_check(struct store *st, const struct store_new_message *m,
 /* Queues a checked message in the caller's transaction (the gate asked unless m->purpose). */
 int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 			 const char *category, int64_t now, int64_t *id, bool *existing);
+
+/* ---- store_conversation.c ---- */
+
+/*
+ * Links message id (just stored, queued or claimed: its line is now known)
+ * to the conversation of (line, peer), opening one if there is none, and
+ * applies the message to it: inbound is CUSTOMER_MESSAGE, outbound with an
+ * agent AGENT_MESSAGE, without AUTO_MESSAGE (policy/conversation.h), in
+ * the caller's transaction. *conversation_id (may be NULL) gets its id.
+ * 0, -ENOMEM, -EIO.
+ */
+int store_conversation_touch(struct store *st, const char *line, const char *peer,
+			     int64_t message_id, bool inbound, const char *agent, int64_t now,
+			     int64_t *conversation_id);
+
+/*
+ * Message id went out: its conversation's last_out_at, in the caller's
+ * transaction (no event: the message's own tells it). 0 or -EIO.
+ */
+int store_conversation_sent(struct store *st, int64_t message_id, int64_t now);
 
 /* ---- store_consent.c ---- */
 

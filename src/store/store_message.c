@@ -81,6 +81,7 @@ void store_message_free(struct store_message *m)
 	free(m->purpose);
 	free(m->keyword);
 	free(m->policy);
+	free(m->agent);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -110,7 +111,8 @@ int store_row_message(sqlite3_stmt *s, struct store_message *m)
 	    !column_dup(s, 5, &m->line) || !column_dup(s, 6, &m->text) ||
 	    !column_dup(s, 7, &m->key) || !column_dup(s, 8, &m->category) ||
 	    !column_dup(s, 9, &m->error) || !column_dup(s, 18, &m->purpose) ||
-	    !column_dup(s, 19, &m->keyword) || !column_dup(s, 20, &m->policy)) {
+	    !column_dup(s, 19, &m->keyword) || !column_dup(s, 20, &m->policy) ||
+	    !column_dup(s, 21, &m->agent)) {
 		store_message_free(m);
 		return -ENOMEM;
 	}
@@ -122,6 +124,7 @@ int store_row_message(sqlite3_stmt *s, struct store_message *m)
 	m->send_at = sqlite3_column_int64(s, 15);
 	m->expire_at = sqlite3_column_int64(s, 16);
 	m->updated_at = sqlite3_column_int64(s, 17);
+	m->conversation_id = sqlite3_column_int64(s, 22);
 	return 0;
 }
 

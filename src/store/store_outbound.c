@@ -139,6 +139,7 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 		struct store_message probe = {
 			.peer = (char *)(uintptr_t)m->to, .want_line = (char *)(uintptr_t)want,
 			.text = (char *)(uintptr_t)m->text, .category = (char *)(uintptr_t)category,
+			.agent = (char *)(uintptr_t)m->agent,
 			.priority = m->priority, .report = m->report,
 			.send_at = m->send_at ? m->send_at : now, .expire_at = m->expire_at,
 			.created_at = now, .updated_at = now,
@@ -156,8 +157,8 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 	s = store_stmt(st, STMT_ENQUEUE,
 		       "INSERT INTO messages (inbound, state, peer, want_line, text, idem_key,"
 		       " category, priority, report, created_at, send_at, expire_at, updated_at,"
-		       " purpose)"
-		       " VALUES (0, 'queued', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?8, ?11)");
+		       " purpose, agent)"
+		       " VALUES (0, 'queued', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?8, ?11, ?12)");
 	if (!s)
 		return -EIO;
 	sqlite3_bind_text(s, 1, m->to, -1, SQLITE_STATIC);
@@ -171,13 +172,19 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 	sqlite3_bind_int64(s, 9, m->send_at ? m->send_at : now);
 	sqlite3_bind_int64(s, 10, m->expire_at);
 	store_bind_text(s, 11, m->purpose);
+	store_bind_text(s, 12, m->agent);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_fail(st, "queueing a message");
 	*id = sqlite3_last_insert_rowid(st->db);
 	*existing = false;
-	return store_event(st, *id, STORE_QUEUED, now, detail[0] ? detail : NULL);
+	if ((rc = store_event(st, *id, STORE_QUEUED, now, detail[0] ? detail : NULL)) < 0)
+		return rc;
+	/* its line is known already (asked for, sticky): it joins its conversation now */
+	if (want)
+		return store_conversation_touch(st, want, m->to, *id, false, m->agent, now, NULL);
+	return 0;
 }
 
 int store_enqueue_check(struct store *st, const struct store_new_message *m,
@@ -204,6 +211,9 @@ int store_enqueue_check(struct store *st, const struct store_new_message *m,
 	}
 	if (m->purpose && !store_purpose_valid(m->purpose))
 		return store_fail(st, -EINVAL, "unknown purpose \"%s\"", m->purpose);
+	if (m->agent && (!*m->agent || strlen(m->agent) > STORE_AGENT_MAX))
+		return store_fail(st, -EINVAL, "an agent's name is 1 to %d bytes (NULL means"
+				  " automation)", STORE_AGENT_MAX);
 	if (m->send_at < 0 || m->expire_at < 0)
 		return store_fail(st, -EINVAL, "a time is negative");
 	return 0;
@@ -429,7 +439,13 @@ static int claim_locked(struct store *st, const char *line, int64_t now, struct 
 	if ((rc = store_load(st, id, out)) < 0)
 		return rc;
 	snprintf(detail, sizeof(detail), "line %s, attempt %d", line, out->attempts);
-	return store_event(st, id, STORE_SENDING, now, detail);
+	if ((rc = store_event(st, id, STORE_SENDING, now, detail)) < 0)
+		return rc;
+	/* queued for any line: its conversation is known only now */
+	if (out->conversation_id == 0)
+		return store_conversation_touch(st, line, out->peer, id, false, out->agent, now,
+						&out->conversation_id);
+	return 0;
 }
 
 int store_claim(struct store *st, const char *line, int64_t now, struct store_message *out)

@@ -257,6 +257,104 @@ static const struct migration migrations[] = {
 	"CREATE UNIQUE INDEX consent_replicas ON consent_ledger (origin, origin_id)"
 	" WHERE origin IS NOT NULL;"
 	"PRAGMA user_version = 4;" },
+	{ 5,
+	/*
+	 * Conversations (issue 7): one customer number with one of our lines.
+	 * The state rules are policy/conversation.c's; the store applies them in
+	 * the transaction that stores, queues or claims a message. unread counts
+	 * customer messages since an agent last read or replied; waiting_since
+	 * is the oldest customer message no person has answered (0 none).
+	 * last_change is the last change in words ("claimed by alice"), written
+	 * with each change so that the outbox trigger can copy it.
+	 * UNIQUE (peer, line) rather than (line, peer): the same constraint, and
+	 * its index also serves the list filtered by peer.
+	 */
+	"CREATE TABLE conversations ("
+	" id INTEGER PRIMARY KEY,"
+	" line TEXT NOT NULL,"
+	" peer TEXT NOT NULL,"
+	" state TEXT NOT NULL"
+	" CHECK (state IN ('open', 'waiting_customer', 'waiting_agent', 'closed')),"
+	" assignee TEXT,"
+	" unread INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" last_in_at INTEGER NOT NULL DEFAULT 0,"
+	" last_out_at INTEGER NOT NULL DEFAULT 0,"
+	" waiting_since INTEGER NOT NULL DEFAULT 0,"
+	" last_change TEXT,"
+	" UNIQUE (peer, line));"
+	/* the agents' lists: by state and by assignee, newest activity first */
+	"CREATE INDEX conversations_state ON conversations (state, updated_at);"
+	"CREATE INDEX conversations_assignee ON conversations (assignee, updated_at);"
+	"CREATE INDEX conversations_recent ON conversations (updated_at);"
+	"CREATE TABLE conversation_tags ("
+	" conversation_id INTEGER NOT NULL REFERENCES conversations (id),"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (conversation_id, tag)) WITHOUT ROWID;"
+	/* agents' internal notes: never sent, part of the history */
+	"CREATE TABLE conversation_notes ("
+	" id INTEGER PRIMARY KEY,"
+	" conversation_id INTEGER NOT NULL REFERENCES conversations (id),"
+	" author TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX conversation_notes_order ON conversation_notes (conversation_id, at);"
+	/*
+	 * A message's conversation (NULL until its line is known) and, for an
+	 * outbound reply, the agent who sent it (NULL: automation). No
+	 * REFERENCES on conversation_id: SQLite cannot DROP such a column, and
+	 * the migration tests rebuild older files by dropping this step's
+	 * objects; the store sets it in the transaction creating the row.
+	 */
+	"ALTER TABLE messages ADD COLUMN conversation_id INTEGER;"
+	"ALTER TABLE messages ADD COLUMN agent TEXT;"
+	"CREATE INDEX messages_conversation ON messages (conversation_id, created_at)"
+	" WHERE conversation_id IS NOT NULL;"
+	/*
+	 * Messages of older files: one conversation for each (line, peer) of
+	 * the messages with a line, waiting for an agent when the newest is
+	 * from the customer (waiting since the oldest of the customer's
+	 * messages after our last one), else for the customer. Nothing is
+	 * unread: nobody can say what was read before conversations existed.
+	 * "Newest" by id: ids grow in the order rows were written.
+	 */
+	"INSERT INTO conversations (line, peer, state, created_at, updated_at, last_in_at,"
+	" last_out_at, waiting_since, last_change)"
+	" SELECT line, peer,"
+	" CASE WHEN last_in_id > last_out_id THEN 'waiting_agent' ELSE 'waiting_customer' END,"
+	" first_at, max(last_at, last_sent), last_in, last_sent,"
+	" CASE WHEN last_in_id > last_out_id THEN (SELECT min(i.created_at) FROM messages i"
+	"  WHERE i.inbound = 1 AND i.peer = g.peer AND i.line = g.line AND i.id > g.last_out_id)"
+	"  ELSE 0 END,"
+	" 'opened by the upgrade to schema 5'"
+	" FROM (SELECT line, peer, min(created_at) AS first_at, max(created_at) AS last_at,"
+	"  coalesce(max(CASE WHEN inbound = 1 THEN id END), 0) AS last_in_id,"
+	"  coalesce(max(CASE WHEN inbound = 0 THEN id END), 0) AS last_out_id,"
+	"  coalesce(max(CASE WHEN inbound = 1 THEN created_at END), 0) AS last_in,"
+	"  coalesce(max(sent_at), 0) AS last_sent"
+	"  FROM messages WHERE line IS NOT NULL GROUP BY line, peer) AS g;"
+	"UPDATE messages SET conversation_id = (SELECT c.id FROM conversations c"
+	" WHERE c.peer = messages.peer AND c.line = messages.line) WHERE line IS NOT NULL;"
+	/*
+	 * Every change of a conversation is an event (kind 'conversation'):
+	 * the store's code sets updated_at and last_change in the one UPDATE
+	 * that makes a change (tags and notes included), so each change writes
+	 * one row. Recording a send (last_out_at alone) is not an event: the
+	 * message's own event tells it. Created after the upgrade's rows above,
+	 * so an upgrade does not announce every old conversation.
+	 */
+	"CREATE TRIGGER outbox_conversation_new AFTER INSERT ON conversations"
+	" WHEN (SELECT on_ FROM outbox_switch) BEGIN"
+	" INSERT INTO outbox (kind, ref, state, detail, at)"
+	" VALUES ('conversation', NEW.id, NEW.state, NEW.last_change, NEW.updated_at);"
+	" END;"
+	"CREATE TRIGGER outbox_conversation AFTER UPDATE OF state, assignee, unread, updated_at"
+	" ON conversations WHEN (SELECT on_ FROM outbox_switch) BEGIN"
+	" INSERT INTO outbox (kind, ref, state, detail, at)"
+	" VALUES ('conversation', NEW.id, NEW.state, NEW.last_change, NEW.updated_at);"
+	" END;"
+	"PRAGMA user_version = 5;" },
 };
 
 #define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
