@@ -44,6 +44,7 @@
  *     keepalive = 30; protocol = "auto";    # auto (5, else 3.1.1) | "5" | "3.1.1"
  *     max_segments = 10;                    # longer texts are refused
  *     replicate_consent = true;             # share opt-outs with the other gateways
+ *     agent_grace = 300;                    # an agent offline this long loses their conversations
  *   };
  */
 #ifndef PARLEY_CONFIG_H
@@ -131,6 +132,8 @@ struct conf_mqtt {
 	enum conf_mqtt_protocol protocol;
 	unsigned max_segments;         /* 1..255, default 10 */
 	bool replicate_consent;        /* default true */
+	unsigned agent_grace;          /* seconds an agent may be offline before their
+					  conversations return to the queue; default 300 */
 };
 
 struct conf {

@@ -26,6 +26,7 @@ void conf_mqtt_defaults(struct conf_mqtt *m)
 	m->protocol = CONF_MQTT_AUTO;
 	m->max_segments = 10;
 	m->replicate_consent = true;
+	m->agent_grace = 300;
 }
 
 static int read_protocol(struct conf_reader *r, const config_setting_t *s,
@@ -118,6 +119,8 @@ static const struct conf_key mqtt_keys[] = {
 	  .offset = offsetof(struct conf_mqtt, max_segments), .min = 1, .max = 255 },
 	{ .name = "replicate_consent", .read = conf_read_bool,
 	  .offset = offsetof(struct conf_mqtt, replicate_consent) },
+	{ .name = "agent_grace", .read = conf_read_uint,
+	  .offset = offsetof(struct conf_mqtt, agent_grace), .min = 0, .max = 86400 },
 	{ .name = NULL },
 };
 

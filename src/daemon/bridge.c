@@ -11,6 +11,8 @@
  *   <base>/command           commands for this gateway; answers on <base>/reply
  *   $share/<group>/<cluster>/command   commands any gateway may serve
  *   <cluster>/consent/...    retained consent records of every gateway
+ *   <cluster>/agents/<id>    retained presence of the agents' consoles (bridge_presence.c)
+ *   <base>/event/conversation  a conversation changed (bridge_conversations.c)
  */
 #include <errno.h>
 #include <poll.h>
@@ -164,6 +166,28 @@ static int publish_row(void *ctx, const struct store_outbox_row *row)
 	snprintf(uid, sizeof(uid), "%s-%lld", br.instance, (long long)row->id);
 	x.e = (struct mqtt_event){ .uid = uid, .kind = row->kind, .at = row->at,
 				   .state = row->state, .detail = row->detail };
+	if (strcmp(row->kind, "conversation") == 0) {
+		bool gone = false;
+
+		json = bridge_conversation_event(d, row->ref, uid, row->at, row->detail, &gone);
+		if (gone) {
+			store_outbox_done(d->store, row->id);
+			br.last_row = row->id;
+			return 0;
+		}
+		if (!json) {
+			log_error("MQTT: cannot render event %lld: out of memory", (long long)row->id);
+			return -1;
+		}
+		mqtt_topic_join(topic, sizeof(topic), bridge_base(d), "event", "conversation",
+				(char *)NULL);
+		rc = bridge_publish(topic, json, false, NULL, 0, row->id);
+		free(json);
+		if (rc < 0)
+			return -1;
+		br.last_row = row->id;
+		return 0;
+	}
 	if (strcmp(row->kind, "consent") == 0) {
 		rc = store_consent_get(d->store, row->ref, keep_record, &x);
 	} else {
@@ -301,6 +325,10 @@ static void on_connected(void *ctx, bool v5)
 		snprintf(topic, sizeof(topic), "%s/consent/#", d->conf.mqtt.cluster_topic);
 		mqtt_session_subscribe(br.s, topic);
 	}
+	/* retained: who is online arrives again on every connection */
+	bridge_presence_reset();
+	snprintf(topic, sizeof(topic), "%s/agents/+", d->conf.mqtt.cluster_topic);
+	mqtt_session_subscribe(br.s, topic);
 	if ((json = gateway_json(true))) {
 		bridge_publish(br.status_topic, json, true, NULL, 0, 0);
 		free(json);
@@ -365,6 +393,11 @@ static void on_message(void *ctx, const char *topic, const void *payload, size_t
 	if (strncmp(topic, d->conf.mqtt.cluster_topic, cl) == 0 &&
 	    strncmp(topic + cl, "/consent/", 9) == 0) {
 		on_replica(d, payload, len);
+		return;
+	}
+	if (strncmp(topic, d->conf.mqtt.cluster_topic, cl) == 0 &&
+	    strncmp(topic + cl, "/agents/", 8) == 0) {
+		bridge_presence(d, topic, payload, len);
 		return;
 	}
 	bridge_command(d, topic, payload, len, response_topic, corr, corr_len);
@@ -461,6 +494,7 @@ int64_t bridge_tick(struct daemon *d)
 	if (!br.s)
 		return INT64_MAX;
 	next = mqtt_session_tick(br.s, now);
+	bridge_presence_tick(d, daemon_now());
 	if (br.up && now >= br.next_state) {
 		publish_states(d);
 		br.next_state = now + STATE_EVERY_MS;

@@ -27,16 +27,7 @@
 #define PAYLOAD_MAX 16384
 #define TEXT_MAX 4000
 
-struct answer {
-	struct mqtt_reply r;
-	char reason[300];
-	char *extra;             /* malloc'd JSON for "result" */
-};
-
-static void reject(struct answer *a, const char *code, int number, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void reject(struct answer *a, const char *code, int number, const char *fmt, ...)
+void bridge_reject(struct bridge_answer *a, const char *code, int number, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -58,8 +49,8 @@ static bool our_line(const struct daemon *d, const char *line)
 }
 
 /* The text to send: as given, or the template rendered. false with the answer set. */
-static bool command_text(const struct daemon *d, const struct mqtt_command *c, char *out,
-			 size_t size, struct answer *a)
+bool bridge_command_text(const struct daemon *d, const struct mqtt_command *c, char *out,
+			 size_t size, struct bridge_answer *a)
 {
 	struct template_var vars[MQTT_VARS_MAX];
 	char missing[64];
@@ -77,61 +68,72 @@ static bool command_text(const struct daemon *d, const struct mqtt_command *c, c
 		rc = template_render(d->conf.templates.list[i].text, vars, c->nvars, out, size,
 				     missing, sizeof(missing));
 		if (rc == -ENOENT)
-			reject(a, "missing_variable", 0, "the template \"%s\" needs the variable \"%s\"",
+			bridge_reject(a, "missing_variable", 0, "the template \"%s\" needs the variable \"%s\"",
 			       c->template_name, missing);
 		else if (rc < 0)
-			reject(a, "invalid_template", 0, "the template \"%s\" cannot be rendered: %s",
+			bridge_reject(a, "invalid_template", 0, "the template \"%s\" cannot be rendered: %s",
 			       c->template_name, missing);
 		return rc >= 0;
 	}
-	reject(a, "unknown_template", 0, "there is no template \"%s\"", c->template_name);
+	bridge_reject(a, "unknown_template", 0, "there is no template \"%s\"", c->template_name);
 	return false;
 }
 
-static void do_send(struct daemon *d, const struct mqtt_command *c, bool shared, struct answer *a)
+bool bridge_text_fits(const struct daemon *d, const char *to, const char *text,
+		      struct bridge_answer *a)
+{
+	/* planned as outbound.c will encode it, so the count is the one the modem sends */
+	struct sms_submit_opts opts = { .to = to };
+	const char *why = NULL;
+	struct sms_plan plan;
+	int rc = sms_plan_text(text, strlen(text), &opts, &plan, &why);
+
+	if (rc == -EMSGSIZE || (rc == 0 && plan.segments > d->conf.mqtt.max_segments)) {
+		bridge_reject(a, "too_many_segments", 0, "the text needs %s%u segments; at most %u are "
+			      "allowed", rc ? "more than " : "", rc ? 255u : plan.segments,
+			      d->conf.mqtt.max_segments);
+		return false;
+	}
+	if (rc < 0) {
+		bridge_reject(a, "invalid_value", 0, "the text cannot be sent: %s", why ? why : "invalid");
+		return false;
+	}
+	return true;
+}
+
+static void do_send(struct daemon *d, const struct mqtt_command *c, bool shared, struct bridge_answer *a)
 {
 	static char text[TEXT_MAX * 2];
 	char to[PHONE_E164_SIZE];
 	const char *why = NULL;
-	struct sms_plan plan;
 	struct store_gate_verdict v;
 	int64_t id = 0;
 	bool existing = false;
 	int rc;
 
 	if (phone_normalise(c->to, d->conf.policy.default_country, to, sizeof(to), &why) < 0) {
-		reject(a, "invalid_number", POLICY_INVALID_NUMBER, "\"%.40s\" is not a phone number: %s",
+		bridge_reject(a, "invalid_number", POLICY_INVALID_NUMBER, "\"%.40s\" is not a phone number: %s",
 		       c->to, why);
 		return;
 	}
 	if (c->line[0] && !our_line(d, c->line)) {
-		reject(a, "unknown_line", 0, "%s is not a line of gateway %s", c->line,
+		bridge_reject(a, "unknown_line", 0, "%s is not a line of gateway %s", c->line,
 		       d->conf.mqtt.gateway_id);
 		return;
 	}
 	if (shared && c->line[0]) {
-		reject(a, "line_on_shared_topic", 0, "a command for line %s belongs on its gateway's "
+		bridge_reject(a, "line_on_shared_topic", 0, "a command for line %s belongs on its gateway's "
 		       "own command topic, not the shared one", c->line);
 		return;
 	}
-	if (!command_text(d, c, text, sizeof(text), a))
+	if (!bridge_command_text(d, c, text, sizeof(text), a))
 		return;
 	if (!text[0]) {
-		reject(a, "invalid_value", 0, "the text is empty");
+		bridge_reject(a, "invalid_value", 0, "the text is empty");
 		return;
 	}
-	/* planned as outbound.c will encode it, so the count is the one the modem sends */
-	struct sms_submit_opts opts = { .to = to };
-	rc = sms_plan_text(text, strlen(text), &opts, &plan, &why);
-	if (rc == -EMSGSIZE || (rc == 0 && plan.segments > d->conf.mqtt.max_segments)) {
-		reject(a, "too_many_segments", 0, "the text needs %s%u segments; at most %u are allowed",
-		       rc ? "more than " : "", rc ? 255u : plan.segments, d->conf.mqtt.max_segments);
+	if (!bridge_text_fits(d, to, text, a))
 		return;
-	}
-	if (rc < 0) {
-		reject(a, "invalid_value", 0, "the text cannot be sent: %s", why ? why : "invalid");
-		return;
-	}
 	struct store_new_message m = {
 		.to = to, .text = text, .line = c->line[0] ? c->line : NULL,
 		.send_at = c->send_at, .expire_at = c->expire_at, .priority = c->priority,
@@ -140,11 +142,11 @@ static void do_send(struct daemon *d, const struct mqtt_command *c, bool shared,
 	};
 	rc = store_enqueue(d->store, &m, daemon_now(), &id, &existing);
 	if (rc == -EACCES && store_refusal(d->store, &v) == 0) {
-		reject(a, v.code_name, v.code, "%s", v.reason);
+		bridge_reject(a, v.code_name, v.code, "%s", v.reason);
 		return;
 	}
 	if (rc < 0) {
-		reject(a, rc == -EINVAL ? "invalid_value" : "store_error", 0, "%s",
+		bridge_reject(a, rc == -EINVAL ? "invalid_value" : "store_error", 0, "%s",
 		       store_error(d->store));
 		return;
 	}
@@ -157,17 +159,17 @@ static void do_send(struct daemon *d, const struct mqtt_command *c, bool shared,
 		 existing ? "was already queued with that key" : "queued");
 }
 
-static void do_cancel(struct daemon *d, const struct mqtt_command *c, struct answer *a)
+static void do_cancel(struct daemon *d, const struct mqtt_command *c, struct bridge_answer *a)
 {
 	int rc = store_cancel(d->store, c->message_id, daemon_now());
 
 	if (rc == -ENOENT)
-		reject(a, "not_found", 0, "there is no message %lld", (long long)c->message_id);
+		bridge_reject(a, "not_found", 0, "there is no message %lld", (long long)c->message_id);
 	else if (rc == -EPERM)
-		reject(a, "not_cancellable", 0, "message %lld is past being cancelled",
+		bridge_reject(a, "not_cancellable", 0, "message %lld is past being cancelled",
 		       (long long)c->message_id);
 	else if (rc < 0)
-		reject(a, "store_error", 0, "%s", store_error(d->store));
+		bridge_reject(a, "store_error", 0, "%s", store_error(d->store));
 	if (rc < 0)
 		return;
 	store_sync(d->store);
@@ -212,7 +214,7 @@ static int show_record(void *ctx, const struct store_consent_record *r)
 	return 0;
 }
 
-static void do_consent(struct daemon *d, const struct mqtt_command *c, struct answer *a)
+static void do_consent(struct daemon *d, const struct mqtt_command *c, struct bridge_answer *a)
 {
 	static struct shown shown;
 	static const char *const cats[] = { "transactional", "conversational", "marketing" };
@@ -223,7 +225,7 @@ static void do_consent(struct daemon *d, const struct mqtt_command *c, struct an
 
 	if (phone_normalise(c->number, d->conf.policy.default_country, number, sizeof(number),
 			    &why) < 0) {
-		reject(a, "invalid_number", POLICY_INVALID_NUMBER, "\"%.40s\" is not a phone number: %s",
+		bridge_reject(a, "invalid_number", POLICY_INVALID_NUMBER, "\"%.40s\" is not a phone number: %s",
 		       c->number, why);
 		return;
 	}
@@ -234,7 +236,7 @@ static void do_consent(struct daemon *d, const struct mqtt_command *c, struct an
 		shown.records = cJSON_AddArrayToObject(o, "records");
 		if (store_consent_list(d->store, number, show_record, &shown) < 0) {
 			cJSON_Delete(o);
-			reject(a, "store_error", 0, "%s", store_error(d->store));
+			bridge_reject(a, "store_error", 0, "%s", store_error(d->store));
 			return;
 		}
 		now = cJSON_AddObjectToObject(o, "now");
@@ -261,7 +263,7 @@ static void do_consent(struct daemon *d, const struct mqtt_command *c, struct an
 		.recorded_by = c->by[0] ? c->by : "mqtt", .at = daemon_now(),
 	};
 	if (store_consent_add(d->store, &r, &id) < 0) {
-		reject(a, "invalid_value", 0, "%s", store_error(d->store));
+		bridge_reject(a, "invalid_value", 0, "%s", store_error(d->store));
 		return;
 	}
 	store_sync(d->store);
@@ -291,7 +293,7 @@ static bool reply_topic_allowed(const struct daemon *d, const char *topic)
 	return !(strncmp(topic, cluster, cl) == 0 && strncmp(topic + cl, "/consent", 8) == 0);
 }
 
-static void answer(struct daemon *d, const struct mqtt_command *c, struct answer *a,
+static void answer(struct daemon *d, const struct mqtt_command *c, struct bridge_answer *a,
 		   const char *response_topic, const void *corr, size_t corr_len)
 {
 	char topic[300], *json;
@@ -318,7 +320,7 @@ void bridge_command(struct daemon *d, const char *topic, const void *payload, si
 	struct mqtt_limits lim = { .payload_max = PAYLOAD_MAX, .text_max = TEXT_MAX };
 	struct mqtt_command c;
 	struct mqtt_error err = { 0 };
-	struct answer a;
+	struct bridge_answer a;
 	bool shared = strncmp(topic, bridge_base(d), strlen(bridge_base(d))) != 0;
 	int rc;
 
@@ -329,9 +331,9 @@ void bridge_command(struct daemon *d, const char *topic, const void *payload, si
 	a.r.command = c.command;
 	if (rc < 0) {
 		if (rc == -ENOMEM)
-			reject(&a, "out_of_memory", 0, "the gateway is out of memory");
+			bridge_reject(&a, "out_of_memory", 0, "the gateway is out of memory");
 		else
-			reject(&a, err.code, 0, "%s", err.reason);
+			bridge_reject(&a, err.code, 0, "%s", err.reason);
 		log_warning("MQTT: command refused (%s): %s", a.r.code, a.reason);
 		answer(d, &c, &a, response_topic, corr, corr_len);
 		mqtt_command_free(&c);
@@ -348,12 +350,11 @@ void bridge_command(struct daemon *d, const char *topic, const void *payload, si
 	case MQTT_CMD_CONSENT_GRANT:
 	case MQTT_CMD_CONSENT_SHOW:
 		if (shared && c.kind != MQTT_CMD_CONSENT_SHOW)
-			reject(&a, "consent_on_shared_topic", 0, "consent commands go to a gateway's "
+			bridge_reject(&a, "consent_on_shared_topic", 0, "consent commands go to a gateway's "
 			       "own command topic (they are shared between gateways from there)");
 		else
 			do_consent(d, &c, &a);
 		break;
-	/* parsed since issue 7's bridge half; the daemon's half follows */
 	case MQTT_CMD_CLAIM:
 	case MQTT_CMD_RELEASE:
 	case MQTT_CMD_TRANSFER:
@@ -367,7 +368,7 @@ void bridge_command(struct daemon *d, const char *topic, const void *payload, si
 	case MQTT_CMD_CONVERSATION:
 	case MQTT_CMD_CONVERSATIONS:
 	case MQTT_CMD_CONVERSATION_SEARCH:
-		reject(&a, "not_supported", 0, "this gateway does not serve %s commands yet", c.command);
+		bridge_conversation_command(d, &c, &a);
 		break;
 	}
 	if (!a.r.accepted)
