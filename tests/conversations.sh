@@ -50,9 +50,11 @@ modems = (
 policy = { default_country = "GB"; };
 mqtt = { host = "127.0.0.1"; port = $BROKER_PORT; gateway_id = "gw"; agent_grace = 2; };
 templates = { eta = "Hi {name}, your order arrives {day}."; };
+automation = { auto_ack = "Thanks! An agent will answer soon."; ack_idle = 3600;
+               unanswered_after = 1; escalate_every = 1; escalate_max = 2; };
 EOF
 
-m -W 0 sub -t "$BASE/event/conversation" --ready "$tmp/sub.ready" >"$tmp/conv.log" 2>&1 &
+m -W 0 sub -t "$BASE/event/conversation" -t "$BASE/event/unanswered" --ready "$tmp/sub.ready" >"$tmp/conv.log" 2>&1 &
 sub_pid=$!
 wait_for 5 test -e "$tmp/sub.ready"
 "$PARLEYD" -c "$tmp/parley.conf" 2>"$tmp/daemon.log" &
@@ -66,6 +68,9 @@ conv_event() { grep -q "\"peer\":\"$C\".*\"state\":\"waiting_agent\"" "$tmp/conv
 check "a conversation event: waiting for an agent" wait_for 10 conv_event
 id=$(grep -o '"id":[0-9]*' "$tmp/conv.log" | head -1 | cut -d: -f2)
 check "the event names the conversation ($id)" test -n "$id"
+acks() { ctl 2 '{"cmd":"sent"}' | grep -o '"to":"[^"]*","text":"Thanks! An agent will answer soon."' | wc -l; }
+acked() { [ "$(acks)" -eq 1 ]; }
+check "nobody online: the customer is acknowledged" wait_for 10 acked
 out=$(cmd '{"cmd":"conversations"}')
 check "the open list shows it with 1 unread ($out)" has "$out" "\"id\":$id,\"line\":\"$L2\",\"peer\":\"$C\",\"state\":\"waiting_agent\",\"assignee\":null,\"unread\":1"
 
@@ -120,6 +125,14 @@ check "close ($out)" has "$out" '"state":"closed"'
 ctl 2 "{\"cmd\":\"inject\",\"from\":\"$C\",\"text\":\"One more thing\"}" >/dev/null
 reopened() { cmd "{\"cmd\":\"conversation\",\"conversation\":$id}" | grep -q '"state":"waiting_agent"'; }
 check "a customer writing again reopens it, waiting for an agent" wait_for 10 reopened
+level() { grep "\"kind\":\"unanswered\",\"conversation\":$id," "$tmp/conv.log" | grep -c "\"level\":$1"; }
+alerted() { [ "$(level 1)" -ge 1 ] && [ "$(level 2)" -ge 1 ]; }
+check "an unanswered alert, then one escalation" wait_for 10 alerted
+sleep 2
+check "no alert past escalate_max (2)" test "$(level 3)" -eq 0
+dup_alerts=$(grep "\"kind\":\"unanswered\"" "$tmp/conv.log" | sed 's/"waited_s":[0-9]*,//; s/,"at":.*//' | sort | uniq -d)
+check "each level once per wait" test -z "$dup_alerts"
+check "one acknowledgement per idle period, not one per message" test "$(acks)" -eq 1
 out=$(cmd '{"cmd":"claim","conversation":999999,"agent":"alice"}')
 check "a claim on no conversation: not_found" has "$out" '"code":"not_found"'
 check "the daemon logged no errors" test "$(grep -c '^<3>' "$tmp/daemon.log")" -eq 0

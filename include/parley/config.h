@@ -136,6 +136,29 @@ struct conf_mqtt {
 					  conversations return to the queue; default 300 */
 };
 
+/*
+ * automation = {
+ *   auto_ack = "Thanks for your message! Our team answers 9:00-17:00, Mon-Fri.";
+ *   ack_idle = 3600;            # one acknowledgement per conversation per this many seconds
+ *   business_hours = { start = "09:00"; end = "17:00"; days = ["mon","tue","wed","thu","fri"];
+ *                      zone = "Europe/London"; };
+ *   unanswered_after = 600;     # seconds a customer may wait for a human before an alert
+ *   escalate_every = 600;       # then a new alert, one level up, this often
+ *   escalate_max = 3;
+ * };
+ */
+struct conf_automation {
+	char auto_ack[CONF_REPLY_MAX];  /* "" none */
+	unsigned ack_idle;              /* seconds, default 3600 */
+	bool business_hours;            /* a window was given */
+	unsigned open_min, close_min;   /* minutes of the day, local to zone */
+	unsigned days;                  /* bits, 1 << 0 Sunday .. 1 << 6 Saturday */
+	char zone[64];                  /* IANA zone, "" the gateway's own */
+	unsigned unanswered_after;      /* seconds, 0 no alerts; default 600 */
+	unsigned escalate_every;        /* seconds, default 600 */
+	unsigned escalate_max;          /* 1..10, default 3 */
+};
+
 struct conf {
 	char store[CONF_PATH_MAX];          /* default /var/lib/parley/parley.db */
 	char control_socket[CONF_PATH_MAX]; /* default /run/parley/parley.sock */
@@ -152,6 +175,7 @@ struct conf {
 	struct conf_modem modems[CONF_MODEMS_MAX];
 	struct conf_policy policy;
 	struct conf_mqtt mqtt;
+	struct conf_automation automation;
 	struct {
 		size_t n;
 		struct { char name[64]; char text[CONF_REPLY_MAX]; } list[32];

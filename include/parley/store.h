@@ -353,6 +353,13 @@ int store_history(struct store *st, int64_t id,
 /* Messages by state, for status and metrics: counts[state] for every enum store_state. */
 int store_counts(struct store *st, int64_t counts[STORE_PARTIAL + 1]);
 
+/*
+ * When the newest message whose idempotency key starts with prefix was
+ * queued: *at, 0 when none. For automation that must not repeat itself
+ * (one acknowledgement per conversation per period). 0, -EINVAL, -EIO.
+ */
+int store_key_last(struct store *st, const char *prefix, int64_t *at);
+
 /* Queued messages tied to line (not those any line may take); negative errno on failure. */
 int64_t store_queued_for_line(struct store *st, const char *line);
 

@@ -105,6 +105,11 @@ void conf_mqtt_defaults(struct conf_mqtt *m);
 conf_read_fn conf_read_mqtt;
 conf_read_fn conf_read_templates;
 
+/* The automation section (conf_automation.c). */
+struct conf_automation;
+void conf_automation_defaults(struct conf_automation *a);
+conf_read_fn conf_read_automation;
+
 /* Format checks, pure (conf_format.c): NULL when fine, else what is wrong. */
 const char *conf_check_name(const char *v);
 const char *conf_check_line(const char *v);

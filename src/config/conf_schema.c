@@ -268,6 +268,8 @@ static const struct conf_key top_keys[] = {
 	{ .name = "policy", .read = conf_read_policy, .offset = offsetof(struct conf, policy) },
 	{ .name = "mqtt", .read = conf_read_mqtt, .offset = offsetof(struct conf, mqtt) },
 	{ .name = "templates", .read = conf_read_templates },
+	{ .name = "automation", .read = conf_read_automation,
+	  .offset = offsetof(struct conf, automation) },
 	{ .name = NULL },
 };
 

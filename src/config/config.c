@@ -35,6 +35,7 @@ void conf_defaults(struct conf *c)
 	c->report_window = 259200;
 	conf_policy_defaults(&c->policy);
 	conf_mqtt_defaults(&c->mqtt);
+	conf_automation_defaults(&c->automation);
 }
 
 static void set_err(char *err, size_t err_size, const char *name, const char *what)

@@ -60,6 +60,8 @@ void bridge_presence(struct daemon *d, const char *topic, const void *payload, s
 /* Releases the conversations of agents offline longer than the grace period. */
 void bridge_presence_tick(struct daemon *d, int64_t now);
 void bridge_presence_reset(void);
+/* Whether any agent console says it is online. */
+bool bridge_agents_online(void);
 
 /* One command from topic; answers it exactly once. */
 void bridge_command(struct daemon *d, const char *topic, const void *payload, size_t len,

@@ -95,3 +95,11 @@ void bridge_presence_tick(struct daemon *d, int64_t now)
 		}
 	}
 }
+
+bool bridge_agents_online(void)
+{
+	for (size_t i = 0; i < nagents; i++)
+		if (agents[i].online)
+			return true;
+	return false;
+}

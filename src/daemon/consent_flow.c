@@ -164,6 +164,9 @@ static int settle_one(void *ctx, const struct store_message *m)
 		d->consent_retry = true;
 		return 1;
 	}
+	/* a person should answer it: say so when nobody can */
+	if ((kind == KEYWORD_NONE || kind == KEYWORD_SUSPECTED_OPT_OUT) && rc == 0)
+		attention_customer_wrote(d, m);
 	if (kind == KEYWORD_NONE)
 		return 0;
 	if (kind == KEYWORD_SUSPECTED_OPT_OUT && !d->conf.policy.strict)

@@ -67,6 +67,10 @@ int consent_flow_setup(struct daemon *d);
 void consent_flow_teardown(struct daemon *d);
 void consent_flow_run(struct daemon *d);
 
+/* attention.c: the acknowledgement when nobody can answer, and unanswered alerts */
+void attention_customer_wrote(struct daemon *d, const struct store_message *m);
+void attention_tick(struct daemon *d, int64_t now);
+
 /* metrics.c: writes the textfile when one is configured; 0 or -1 */
 int metrics_write(struct daemon *d);
 

@@ -309,6 +309,7 @@ static int run(struct daemon *d, int sfd)
 		}
 		if ((uint64_t)(d->next_housekeeping - now) + mono < until)
 			until = mono + (uint64_t)(d->next_housekeeping - now);
+		attention_tick(d, now);
 		/* after the flows above: the events they committed go out in this turn */
 		int64_t bridge_at = bridge_tick(d);
 		if (bridge_at >= 0 && (uint64_t)bridge_at < until)

@@ -167,3 +167,23 @@ int64_t store_queued_for_line(struct store *st, const char *line)
 	rc = store_row_int64(st, s, &n, "counting a line's queue");
 	return rc < 0 ? rc : n;
 }
+
+int store_key_last(struct store *st, const char *prefix, int64_t *at)
+{
+	sqlite3_stmt *s;
+	size_t n;
+	int rc;
+
+	if (!st)
+		return -EINVAL;
+	if (!store_str_ok(prefix) || !at || (n = strlen(prefix)) > 200)
+		return store_fail(st, -EINVAL, "store_key_last needs a key prefix");
+	*at = 0;
+	/* a range on the unique index of keys: every key that starts with the prefix */
+	if (!(s = store_stmt(st, STMT_KEY_LAST, "SELECT max(created_at) FROM messages"
+			     " WHERE idem_key >= ?1 AND idem_key < ?1 || x'ff'")))
+		return -EIO;
+	sqlite3_bind_text(s, 1, prefix, (int)n, SQLITE_STATIC);
+	rc = store_row_int64(st, s, at, "looking up a key");
+	return rc < 0 ? rc : 0;
+}
