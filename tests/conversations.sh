@@ -5,7 +5,9 @@
 # one wins; the winner replies and the reply leaves through the customer's
 # line; notes stay internal; tags; history; search by number; the agent's
 # console goes offline and after the grace period the conversation returns to
-# the queue; close, and a customer writing again reopens it.
+# the queue; close, and a customer writing again reopens it; one
+# acknowledgement when nobody is online; unanswered alerts with escalation;
+# follow-ups cancelled when the customer writes first or by their key.
 # Every process it starts, it stops (trap).
 set -u
 . "$(dirname "$0")/lib.bash"
@@ -133,6 +135,22 @@ check "no alert past escalate_max (2)" test "$(level 3)" -eq 0
 dup_alerts=$(grep "\"kind\":\"unanswered\"" "$tmp/conv.log" | sed 's/"waited_s":[0-9]*,//; s/,"at":.*//' | sort | uniq -d)
 check "each level once per wait" test -z "$dup_alerts"
 check "one acknowledgement per idle period, not one per message" test "$(acks)" -eq 1
+# ---- follow-ups: cancelled when the customer writes first, or by their key ----
+F=+447700900654
+out=$(cmd "{\"cmd\":\"send\",\"to\":\"$F\",\"text\":\"You left something in your cart\",\"send_at\":$(( $(date +%s) * 1000 + 600000 )),\"cancel_on_reply\":true,\"line\":\"$L1\"}")
+fu=$(sed -n 's/.*"message_id":\([0-9]*\).*/\1/p' <<<"$out")
+check "a follow-up is queued for later ($out)" test -n "$fu"
+ctl 1 "{\"cmd\":\"inject\",\"from\":\"$F\",\"text\":\"Just bought it, thanks\"}" >/dev/null
+fu_cancelled() { "$PARLEY" -c "$tmp/parley.conf" show --json "$fu" | grep -q '"state":"cancelled"'; }
+check "the customer writes first: the follow-up is cancelled" wait_for 10 fu_cancelled
+check "with the reason" has "$("$PARLEY" -c "$tmp/parley.conf" show "$fu")" "the customer wrote first"
+out=$(cmd "{\"cmd\":\"send\",\"to\":\"+447700900655\",\"text\":\"Your cart misses you\",\"send_at\":$(( $(date +%s) * 1000 + 600000 )),\"cancel_on_reply\":true,\"key\":\"cart-655\"}")
+check "another follow-up with a key" has "$out" '"status":"accepted"'
+out=$(cmd '{"cmd":"cancel","key":"cart-655"}')
+check "the purchase cancels it by its key ($out)" has "$out" '"status":"accepted"'
+out=$(cmd '{"cmd":"cancel","key":"cart-655"}')
+check "a second cancel: not cancellable" has "$out" '"code":"not_cancellable"'
+
 out=$(cmd '{"cmd":"claim","conversation":999999,"agent":"alice"}')
 check "a claim on no conversation: not_found" has "$out" '"code":"not_found"'
 check "the daemon logged no errors" test "$(grep -c '^<3>' "$tmp/daemon.log")" -eq 0

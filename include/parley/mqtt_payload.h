@@ -76,9 +76,11 @@ struct mqtt_command {
 	int64_t send_at;          /* "send_at": ms since the epoch, or an RFC 3339 time; 0 now */
 	int64_t expire_at;        /* "expire_at": the same; 0 never */
 	bool report;              /* "report": ask for status reports */
+	bool cancel_on_reply;     /* "cancel_on_reply": a follow-up, dropped if the customer
+				     writes before it goes */
 	int priority;             /* "priority": -100..100 */
 	/* cancel */
-	int64_t message_id;       /* "message_id" */
+	int64_t message_id;       /* "message_id", or 0 when cancelling by "key" */
 	/* consent */
 	char *number;
 	char *scope;              /* "all" (default), "line", "group" */

@@ -110,6 +110,8 @@ struct store_new_message {
 	bool report;             /* ask for status reports */
 	const char *category;    /* "transactional" (default when NULL), "conversational" or
 				    "marketing" */
+	bool cancel_on_reply;    /* a follow-up: cancelled if the recipient writes to us
+				    while it is still queued */
 	const char *purpose;     /* NULL for every caller but the consent flow: its own
 				    replies ("opt_out_confirmation", "opt_in_confirmation",
 				    "help"), which the gate lets through (see store_set_gate) */
@@ -275,6 +277,9 @@ int store_recover(struct store *st, bool requeue, int64_t now);
 
 /* Cancels a queued (or held) message. -ENOENT when there is none, -EPERM when it is past that. */
 int store_cancel(struct store *st, int64_t id, int64_t now);
+
+/* The same for the message queued with idempotency key; *id (may be NULL) names it. */
+int store_cancel_key(struct store *st, const char *key, int64_t now, int64_t *id);
 
 /*
  * Policy refused a queued message, or a claimed one before any PDU went

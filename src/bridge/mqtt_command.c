@@ -430,7 +430,7 @@ static int audit_fault(const struct audit *a, struct mqtt_error *err)
 enum field {
 	F_CMD, F_ID, F_REPLY_TO,
 	F_TO, F_TEXT, F_TEMPLATE, F_VARIABLES, F_LINE, F_KEY, F_CATEGORY, F_SEND_AT, F_EXPIRE_AT,
-	F_REPORT, F_PRIORITY,
+	F_REPORT, F_PRIORITY, F_CANCEL_ON_REPLY,
 	F_MESSAGE_ID,
 	F_NUMBER, F_SCOPE, F_SCOPE_NAME, F_METHOD, F_DISCLOSURE, F_BY,
 	F_CONVERSATION, F_AGENT, F_TO_AGENT, F_TAG, F_LIMIT, F_STATE, F_ASSIGNEE,
@@ -459,11 +459,13 @@ static const struct {
 	[F_VARIABLES] = { "variables", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) },
 	[F_LINE] = { "line", K(MQTT_CMD_SEND) },
 	/* a console resending a reply after a reconnection must not say it twice */
-	[F_KEY] = { "key", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) },
+	[F_KEY] = { "key", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) | K(MQTT_CMD_CANCEL) },
 	[F_CATEGORY] = { "category", K(MQTT_CMD_SEND) | RECORD },
 	[F_SEND_AT] = { "send_at", K(MQTT_CMD_SEND) },
 	[F_EXPIRE_AT] = { "expire_at", K(MQTT_CMD_SEND) },
 	[F_REPORT] = { "report", K(MQTT_CMD_SEND) }, [F_PRIORITY] = { "priority", K(MQTT_CMD_SEND) },
+	/* a follow-up: dropped if the customer writes before it goes */
+	[F_CANCEL_ON_REPLY] = { "cancel_on_reply", K(MQTT_CMD_SEND) },
 	[F_MESSAGE_ID] = { "message_id", K(MQTT_CMD_CANCEL) },
 	[F_NUMBER] = { "number", RECORD | K(MQTT_CMD_CONSENT_SHOW) | K(MQTT_CMD_CONVERSATION_SEARCH) },
 	[F_SCOPE] = { "scope", RECORD }, [F_SCOPE_NAME] = { "scope_name", RECORD },
@@ -813,6 +815,12 @@ static int check_send(struct check *c, struct mqtt_command *out)
 			return rc;
 		out->report = cJSON_IsTrue(c->at[F_REPORT]);
 	}
+	if (c->at[F_CANCEL_ON_REPLY]) {
+		if ((rc = want_type(c, F_CANCEL_ON_REPLY, cJSON_IsBool(c->at[F_CANCEL_ON_REPLY]),
+				    "true or false")))
+			return rc;
+		out->cancel_on_reply = cJSON_IsTrue(c->at[F_CANCEL_ON_REPLY]);
+	}
 	if ((rc = get_integer(c, F_PRIORITY, -100, 100, &priority)))
 		return rc;
 	out->priority = (int)priority;
@@ -821,8 +829,16 @@ static int check_send(struct check *c, struct mqtt_command *out)
 
 static int check_cancel(struct check *c, struct mqtt_command *out)
 {
-	if (!c->at[F_MESSAGE_ID])
-		return fault(c->err, "missing_field", "A cancel command needs a \"message_id\" field.");
+	/* by id, or by the key it was sent with: the event that makes a follow-up moot
+	 * (a purchase after an abandoned cart) knows the key it chose, not our id */
+	if (!c->at[F_MESSAGE_ID] && !c->at[F_KEY])
+		return fault(c->err, "missing_field", "A cancel command needs a \"message_id\" or a "
+			     "\"key\" field.");
+	if (c->at[F_MESSAGE_ID] && c->at[F_KEY])
+		return fault(c->err, "invalid_value", "A cancel command takes \"message_id\" or "
+			     "\"key\", not both.");
+	if (c->at[F_KEY])
+		return get_string(c, F_KEY, "", false, &out->key);
 	return get_integer(c, F_MESSAGE_ID, 1, (int64_t)EXACT_INT_MAX, &out->message_id);
 }
 

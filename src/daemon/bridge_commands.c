@@ -139,6 +139,7 @@ static void do_send(struct daemon *d, const struct mqtt_command *c, bool shared,
 		.send_at = c->send_at, .expire_at = c->expire_at, .priority = c->priority,
 		.key = c->key[0] ? c->key : NULL, .report = c->report,
 		.category = c->category[0] ? c->category : NULL,
+		.cancel_on_reply = c->cancel_on_reply,
 	};
 	rc = store_enqueue(d->store, &m, daemon_now(), &id, &existing);
 	if (rc == -EACCES && store_refusal(d->store, &v) == 0) {
@@ -161,20 +162,25 @@ static void do_send(struct daemon *d, const struct mqtt_command *c, bool shared,
 
 static void do_cancel(struct daemon *d, const struct mqtt_command *c, struct bridge_answer *a)
 {
-	int rc = store_cancel(d->store, c->message_id, daemon_now());
+	bool by_key = c->key && c->key[0];
+	int64_t id = c->message_id;
+	int rc = by_key ? store_cancel_key(d->store, c->key, daemon_now(), &id)
+			: store_cancel(d->store, id, daemon_now());
 
-	if (rc == -ENOENT)
-		bridge_reject(a, "not_found", 0, "there is no message %lld", (long long)c->message_id);
+	if (rc == -ENOENT && by_key)
+		bridge_reject(a, "not_found", 0, "no message was queued with the key \"%.60s\"", c->key);
+	else if (rc == -ENOENT)
+		bridge_reject(a, "not_found", 0, "there is no message %lld", (long long)id);
 	else if (rc == -EPERM)
 		bridge_reject(a, "not_cancellable", 0, "message %lld is past being cancelled",
-		       (long long)c->message_id);
+			      (long long)id);
 	else if (rc < 0)
 		bridge_reject(a, "store_error", 0, "%s", store_error(d->store));
 	if (rc < 0)
 		return;
 	store_sync(d->store);
 	a->r.accepted = true;
-	a->r.message_id = c->message_id;
+	a->r.message_id = id;
 }
 
 struct shown {

@@ -132,6 +132,32 @@ static int assemble(struct store *st, const struct set_key *k, struct assembled 
 	return rc;
 }
 
+
+/*
+ * Follow-ups to sender still queued are moot now that the customer wrote:
+ * cancelled in this transaction, each with its reason in its history.
+ */
+static int cancel_follow_ups(struct store *st, const char *sender, int64_t now)
+{
+	int64_t ids[64];
+	int n = 0, rc;
+	sqlite3_stmt *s = store_stmt(st, STMT_FOLLOW_UPS,
+				     "SELECT id FROM messages WHERE peer = ?1 AND state = 'queued'"
+				     " AND cancel_on_reply = 1 LIMIT 64");
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_text(s, 1, sender, -1, SQLITE_STATIC);
+	while (n < 64 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	for (int i = 0; i < n; i++)
+		if ((rc = store_move(st, ids[i], STORE_CANCELLED, "the customer wrote first",
+				     "follow-up cancelled: the customer wrote first", now)) < 0)
+			return rc;
+	return 0;
+}
+
 static int insert_message(struct store *st, enum store_state state, const char *line,
 			  const char *sender, const char *text, const char *pdu, int segments,
 			  int64_t sent_at, const char *detail, int64_t now, int64_t *id)
@@ -160,7 +186,9 @@ static int insert_message(struct store *st, enum store_state state, const char *
 	if ((rc = store_event(st, *id, state, now, detail)) < 0)
 		return rc;
 	/* complete or partial, a customer wrote: their conversation hears of it */
-	return store_conversation_touch(st, line, sender, *id, true, NULL, now, NULL);
+	if ((rc = store_conversation_touch(st, line, sender, *id, true, NULL, now, NULL)) < 0)
+		return rc;
+	return cancel_follow_ups(st, sender, now);
 }
 
 static int bind_set(sqlite3_stmt *s, const struct set_key *k)

@@ -157,8 +157,8 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 	s = store_stmt(st, STMT_ENQUEUE,
 		       "INSERT INTO messages (inbound, state, peer, want_line, text, idem_key,"
 		       " category, priority, report, created_at, send_at, expire_at, updated_at,"
-		       " purpose, agent)"
-		       " VALUES (0, 'queued', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?8, ?11, ?12)");
+		       " purpose, agent, cancel_on_reply)"
+		       " VALUES (0, 'queued', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?8, ?11, ?12, ?13)");
 	if (!s)
 		return -EIO;
 	sqlite3_bind_text(s, 1, m->to, -1, SQLITE_STATIC);
@@ -173,6 +173,7 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 	sqlite3_bind_int64(s, 10, m->expire_at);
 	store_bind_text(s, 11, m->purpose);
 	store_bind_text(s, 12, m->agent);
+	sqlite3_bind_int(s, 13, m->cancel_on_reply);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -608,6 +609,26 @@ int store_cancel(struct store *st, int64_t id, int64_t now)
 		return -EINVAL;
 	return transition(st, id, STATE_BIT(STORE_QUEUED) | STATE_BIT(STORE_HELD), STORE_CANCELLED,
 			  NULL, NULL, "cancelled", now);
+}
+
+int store_cancel_key(struct store *st, const char *key, int64_t now, int64_t *id)
+{
+	int64_t found = 0;
+	int rc;
+
+	if (id)
+		*id = 0;
+	if (!st)
+		return -EINVAL;
+	if (!store_str_ok(key))
+		return store_fail(st, -EINVAL, "store_cancel_key needs a key");
+	if ((rc = key_find(st, key, &found)) < 0)
+		return rc;
+	if (rc == 0)
+		return store_fail(st, -ENOENT, "no message was queued with the key \"%.60s\"", key);
+	if (id)
+		*id = found;
+	return store_cancel(st, found, now);
 }
 
 int store_block(struct store *st, int64_t id, const char *reason, int64_t now)

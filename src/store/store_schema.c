@@ -355,6 +355,17 @@ static const struct migration migrations[] = {
 	" VALUES ('conversation', NEW.id, NEW.state, NEW.last_change, NEW.updated_at);"
 	" END;"
 	"PRAGMA user_version = 5;" },
+	{ 6,
+	/*
+	 * Follow-ups (issue 7): a message sent some time after an event that a
+	 * customer's own message makes moot ("we saved your cart" after they
+	 * wrote to us). Queued ones are cancelled in the transaction that
+	 * stores the customer's message.
+	 */
+	"ALTER TABLE messages ADD COLUMN cancel_on_reply INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX messages_follow_ups ON messages (peer)"
+	" WHERE state = 'queued' AND cancel_on_reply = 1;"
+	"PRAGMA user_version = 6;" },
 };
 
 #define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
