@@ -1,7 +1,7 @@
 /*
  * The configuration loader: a full file, the defaults, every kind of error
- * with its exact message and line, files that cannot be read, @include, and
- * every ready configuration under boards/.
+ * with its exact message and line (the keyword rules' too), files that
+ * cannot be read, @include, and every ready configuration under boards/.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "parley/config.h"
+#include "parley/keyword_rules.h"
 #include "parley/keywords.h"
 
 #define NOBODY_ID 65534
@@ -112,6 +113,7 @@ static void check_defaults(const struct conf *c)
 	assert_int_equal(c->retention_days, 0);
 	assert_int_equal(c->report_window, 259200);
 	assert_int_equal(c->nmodems, 0);
+	assert_int_equal(c->nrules, 0);
 }
 
 static void defaults(void **state)
@@ -177,6 +179,9 @@ static void values_at_the_limits(void **state)
 /* modems.[2] starts on line 4; its settings are on lines 5... */
 #define THIRD(body) TWO_MODEMS "  {\n" body "  }\n);\n"
 #define OK_MODEM "    device = \"/dev/ttyACM0\";\n    line = \"+447700900003\";\n"
+
+/* 64 letters: one more than a rule's keyword holds */
+#define A64 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 struct bad {
 	const char *text;
@@ -359,6 +364,80 @@ static const struct bad bad_configs[] = {
 	{ "templates = { hello = 5; };\n",
 	  "t.conf:1: templates.hello: expected a string, got an integer" },
 
+	/* rules: each alone */
+	{ "rules = { };\n",
+	  "t.conf:1: rules: expected a list ( ... ) of rule groups, got a group { ... }" },
+	{ "rules = (\n  \"CONFIRM\", 1 );\n",
+	  "t.conf:2: rules.[0]: expected a group { ... }, got a string" },
+	{ "rules = (\n  { keyword = \"CONFIRM\"; event = true;\n    answer = \"x\"; }\n);\n",
+	  "t.conf:3: rules.[0].answer: unknown setting" },
+	{ "rules = (\n  { reply = \"Hi\"; }\n);\n",
+	  "t.conf:2: rules.[0].keyword: missing: the text the rule answers, e.g. \"CONFIRM\"" },
+	{ "rules = ( { keyword = \"\"; event = true; } );\n",
+	  "t.conf:1: rules.[0].keyword: must not be empty" },
+	{ "rules = ( { keyword = 5; event = true; } );\n",
+	  "t.conf:1: rules.[0].keyword: expected a string, got an integer" },
+	{ "rules = ( { keyword = \"!!! \xf0\x9f\x91\x8d\"; event = true; } );\n",
+	  "t.conf:1: rules.[0].keyword: \"!!! \xf0\x9f\x91\x8d\" has no letters or digits (texts "
+	  "are compared without case, accents, punctuation or emoji)" },
+	{ "rules = ( { keyword = \"" A64 "\"; event = true; } );\n",
+	  "t.conf:1: rules.[0].keyword: \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...\" is longer "
+	  "than 63 characters once normalised" },
+	{ "rules = (\n  { keyword = \"BOOK\";\n    match = \"first\"; event = true; }\n);\n",
+	  "t.conf:3: rules.[0].match: \"first\" is not one of whole, first_word" },
+	{ "rules = (\n  { keyword = \"THANKS\"; event = false; }\n);\n",
+	  "t.conf:2: rules.[0]: a rule needs a reply, event = true, or both" },
+	{ "rules = (\n  { keyword = \"THANKS\"; reply = \"\"; }\n);\n",
+	  "t.conf:2: rules.[0]: a rule needs a reply, event = true, or both" },
+	{ "rules = ( { keyword = \"CAFE\"; reply = \"caf\xe9\"; } );\n",
+	  "t.conf:1: rules.[0].reply: not valid UTF-8" },
+	{ "rules = ( { keyword = \"CAFE\"; event = \"yes\"; } );\n",
+	  "t.conf:1: rules.[0].event: expected true or false, got a string" },
+	{ "rules = ( { keyword = \"CAFE\"; event = true; name = \"my rule\"; } );\n",
+	  "t.conf:1: rules.[0].name: \"my rule\" is not a name of 1 to 31 ASCII letters, digits, "
+	  "'_' or '-'" },
+	{ "rules = (\n  { keyword = \"CONFIRM\"; event = true; name = \"x\"; },\n"
+	  "  { keyword = \"BOOK\"; event = true; name = \"x\"; }\n);\n",
+	  "t.conf:3: rules.[1].name: \"x\" is already the name of rules.[0]" },
+	/* a name from the keyword, taken already */
+	{ "rules = (\n  { keyword = \"CONFIRM\"; event = true; name = \"book\"; },\n"
+	  "  { keyword = \"Book\"; event = true; }\n);\n",
+	  "t.conf:3: rules.[1].name: \"book\" is already the name of rules.[0]" },
+
+	/* rules: together, and against the consent keywords */
+	{ "rules = (\n  { keyword = \"CONFIRM\"; event = true; },\n"
+	  "  { keyword = \"confirm!\"; reply = \"x\"; name = \"c2\"; }\n);\n",
+	  "t.conf:3: rules.[1].keyword: \"CONFIRM\" is already the keyword of rules.[0]" },
+	{ "rules = (\n  { keyword = \"BOOK\"; match = \"first_word\"; event = true; },\n"
+	  "  { keyword = \"Book table\"; event = true; }\n);\n",
+	  "t.conf:3: rules.[1].keyword: \"BOOK TABLE\" could never match: rules.[0] "
+	  "(first_word \"BOOK\") answers its texts first" },
+	{ "rules = (\n  { keyword = \"Stop\"; reply = \"x\"; }\n);\n",
+	  "t.conf:2: rules.[0].keyword: \"STOP\" is the opt-out keyword STOP; consent keywords "
+	  "always come before rules" },
+	{ "rules = (\n  { event = true;\n    keyword = \"Arr\xc3\xaat\"; }\n);\n",
+	  "t.conf:3: rules.[0].keyword: \"ARRET\" is the opt-out keyword ARRET; consent keywords "
+	  "always come before rules" },
+	{ "rules = ( { keyword = \"HELP\"; match = \"first_word\"; event = true; } );\n",
+	  "t.conf:1: rules.[0].keyword: \"HELP\" is the help keyword HELP; consent keywords "
+	  "always come before rules" },
+	{ "rules = ( { keyword = \"yes please\"; match = \"first_word\"; event = true; } );\n",
+	  "t.conf:1: rules.[0].keyword: \"YES PLEASE\" starts with the opt-in keyword YES; "
+	  "consent keywords always come before rules" },
+	{ "rules = ( { keyword = \"please stop\"; reply = \"OK\"; } );\n",
+	  "t.conf:1: rules.[0].keyword: \"PLEASE STOP\" reads as a request to stop (PLEASE STOP); "
+	  "consent keywords always come before rules" },
+	/* the operator's keywords, whether the policy section comes after the rules or before */
+	{ "rules = (\n  { keyword = \"CONFIRM\"; event = true; },\n"
+	  "  { keyword = \"Hilfe\"; reply = \"x\"; }\n);\n"
+	  "policy = { keywords = ( { language = \"de\"; help = [\"HILFE\"]; } ); };\n",
+	  "t.conf:3: rules.[1].keyword: \"HILFE\" is the help keyword HILFE; consent keywords "
+	  "always come before rules" },
+	{ "policy = { keywords = ( { language = \"de\"; opt_out = [\"STOPP\"]; } ); };\n"
+	  "rules = ( { keyword = \"stopp bitte\"; match = \"first_word\"; event = true; } );\n",
+	  "t.conf:2: rules.[0].keyword: \"STOPP BITTE\" starts with the opt-out keyword STOPP; "
+	  "consent keywords always come before rules" },
+
 	/* what libconfig itself refuses */
 	{ "store = \"/x\"\nlog_level = ;\n", "t.conf:2: syntax error" },
 	{ "store = \"/x\";\nstore = \"/y\";\n", "t.conf:2: duplicate setting name" },
@@ -454,6 +533,120 @@ static void mqtt_values(void **state)
 	assert_string_equal(c.templates.list[0].name, "order");
 	conf_defaults(&c);
 	assert_string_equal(c.mqtt.host, "");             /* no section: no bridge */
+}
+
+static void rules_values(void **state)
+{
+	static const char text[] =
+		"rules = (\n"
+		"  { keyword = \"Confirm\"; reply = \"Thanks, your appointment is confirmed.\";\n"
+		"    event = true; name = \"confirm\"; },\n"
+		"  { keyword = \"Opening hours?\"; reply = \"9 to 5\"; },\n"
+		"  { keyword = \"book\"; match = \"first_word\"; event = true; },\n"
+		"  { keyword = \"R\xc3\xa9server\"; match = \"whole\"; reply = \"Merci \xe2\x9c\x93\"; },\n"
+		"  { keyword = \"\xd0\xb4\xd0\xb0\"; event = true; },\n"   /* да */
+		"  { keyword = \"  Table -- for two! \"; event = true; }\n"
+		");\n"
+		"policy = { keywords = ( { language = \"de\"; opt_out = [\"STOPP\"]; } ); };\n";
+	struct conf c;
+	char err[256] = "";
+
+	(void)state;
+	if (conf_load_string(text, "t.conf", &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.nrules, 6);
+	assert_string_equal(c.rules[0].keyword, "CONFIRM");
+	assert_false(c.rules[0].first_word);
+	assert_string_equal(c.rules[0].reply, "Thanks, your appointment is confirmed.");
+	assert_true(c.rules[0].event);
+	assert_string_equal(c.rules[0].name, "confirm");
+	/* stored normalised; a name made from the keyword; no event unless asked */
+	assert_string_equal(c.rules[1].keyword, "OPENING HOURS");
+	assert_string_equal(c.rules[1].name, "opening_hours");
+	assert_false(c.rules[1].event);
+	assert_true(c.rules[2].first_word);
+	assert_string_equal(c.rules[2].reply, "");
+	assert_string_equal(c.rules[2].name, "book");
+	assert_string_equal(c.rules[3].keyword, "RESERVER");
+	assert_string_equal(c.rules[3].reply, "Merci \xe2\x9c\x93");
+	assert_false(c.rules[3].first_word);
+	assert_string_equal(c.rules[4].keyword, "\xd0\x94\xd0\x90");  /* ДА */
+	assert_string_equal(c.rules[4].name, "rule4");           /* no ASCII to name it by */
+	assert_string_equal(c.rules[5].keyword, "TABLE FOR TWO");
+	assert_string_equal(c.rules[5].name, "table_for_two");
+
+	/* what the daemon will ask */
+	assert_ptr_equal(keyword_rules_match(c.rules, c.nrules, "Book a table for 4"), &c.rules[2]);
+	assert_ptr_equal(keyword_rules_match(c.rules, c.nrules, "opening-hours"), &c.rules[1]);
+	assert_ptr_equal(keyword_rules_match(c.rules, c.nrules, "reserver!"), &c.rules[3]);
+	assert_null(keyword_rules_match(c.rules, c.nrules, "hello"));
+
+	/* a reload without the section drops the rules */
+	assert_int_equal(conf_load_string("store = \"/x\";\n", "t.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nrules, 0);
+	assert_int_equal(conf_load_string("rules = ();\n", "t.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nrules, 0);
+}
+
+static void rules_limits(void **state)
+{
+	char text[8192], reply[600], err[512];
+	size_t n = 0;
+	struct conf c;
+
+	(void)state;
+	/* a reply of 480 bytes, in three-byte characters too; 481 is one too many */
+	memset(reply, 'r', 480);
+	reply[480] = '\0';
+	snprintf(text, sizeof(text), "rules = ( { keyword = \"A\"; reply = \"%s\"; } );\n", reply);
+	assert_int_equal(load(text, &c, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.rules[0].reply), 480);
+	for (size_t i = 0; i < 160; i++)
+		memcpy(reply + 3 * i, "\xe2\x82\xac", 3); /* € */
+	reply[480] = '\0';
+	snprintf(text, sizeof(text), "rules = ( { keyword = \"A\"; reply = \"%s\"; } );\n", reply);
+	assert_int_equal(load(text, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.rules[0].reply, reply);
+	reply[480] = 'r';
+	reply[481] = '\0';
+	snprintf(text, sizeof(text), "rules = (\n  { keyword = \"A\";\n    reply = \"%s\"; }\n);\n",
+		 reply);
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:3: rules.[0].reply: longer than 480 bytes");
+
+	/* a keyword of 63 letters, and one that normalises to 63 from many more bytes */
+	snprintf(text, sizeof(text), "rules = ( { keyword = \"%.63s\"; event = true; } );\n", A64);
+	assert_int_equal(load(text, &c, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.rules[0].keyword), 63);
+	assert_int_equal(strlen(c.rules[0].name), 31);           /* the name cut to fit */
+	n = (size_t)snprintf(text, sizeof(text), "rules = ( { keyword = \"");
+	for (int i = 0; i < 63; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\xc3\xa0"); /* à */
+	snprintf(text + n, sizeof(text) - n, "\"; event = true; } );\n");
+	assert_int_equal(load(text, &c, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.rules[0].keyword), 63);
+	/* past 255 raw bytes a keyword is refused before it is read */
+	n = (size_t)snprintf(text, sizeof(text), "rules = ( { keyword = \"");
+	for (int i = 0; i < 128; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\xc3\xa0");
+	snprintf(text + n, sizeof(text) - n, "\"; event = true; } );\n");
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:1: rules.[0].keyword: longer than 255 bytes");
+
+	/* 32 rules, then 33 */
+	n = (size_t)snprintf(text, sizeof(text), "rules = (\n");
+	for (int i = 0; i < CONF_RULES_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "  { keyword = \"K%d\"; event = true; },\n",
+				      i);
+	snprintf(text + n, sizeof(text) - n, "  { keyword = \"LAST\"; event = true; }\n);\n");
+	assert_int_equal(load(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:34: rules.[32]: more than 32 rules");
+	snprintf(text + n - 2, sizeof(text) - (n - 2), "\n);\n");
+	if (load(text, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.nrules, CONF_RULES_MAX);
+	assert_string_equal(c.rules[31].keyword, "K31");
+	assert_string_equal(c.rules[31].name, "k31");
 }
 
 static void too_long(void **state)
@@ -695,6 +888,8 @@ int main(void)
 		cmocka_unit_test(errors),
 		cmocka_unit_test(policy_values),
 		cmocka_unit_test(mqtt_values),
+		cmocka_unit_test(rules_values),
+		cmocka_unit_test(rules_limits),
 		cmocka_unit_test(too_long),
 		cmocka_unit_test(too_many_modems),
 		cmocka_unit_test(sixteen_modems),

@@ -46,6 +46,21 @@
  *     replicate_consent = true;             # share opt-outs with the other gateways
  *     agent_grace = 300;                    # an agent offline this long loses their conversations
  *   };
+ *
+ *   rules = (                               # keyword rules, tried in order; at most 32
+ *     { keyword = "CONFIRM";                # compared as consent keywords are: case,
+ *                                           # accents, punctuation and emoji ignored
+ *       match = "whole";                    # whole (default): the text is the keyword;
+ *                                           # first_word: it starts with the keyword's words
+ *       reply = "Thanks, your appointment is confirmed.";  # up to 480 bytes, "" none
+ *       event = true;                       # tell the consoles (default false)
+ *       name = "confirm"; },                # default from the keyword: "opening_hours"
+ *     { keyword = "BOOK"; match = "first_word"; event = true; }
+ *   );
+ *
+ * A rule needs a reply, an event or both. Opt-out, opt-in and help texts
+ * never reach the rules, and a rule whose keyword is (or, for first_word,
+ * starts with) a built-in or policy.keywords word is an error.
  */
 #ifndef PARLEY_CONFIG_H
 #define PARLEY_CONFIG_H
@@ -53,7 +68,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "parley/keyword_rules.h"
+
 #define CONF_MODEMS_MAX 16
+#define CONF_RULES_MAX 32
 #define CONF_PATH_MAX 256
 
 enum conf_log_level { CONF_LOG_ERROR, CONF_LOG_WARNING, CONF_LOG_INFO, CONF_LOG_DEBUG };
@@ -180,6 +198,8 @@ struct conf {
 		size_t n;
 		struct { char name[64]; char text[CONF_REPLY_MAX]; } list[32];
 	} templates;                   /* templates = { order_update = "Hi {first_name} ..."; }; */
+	size_t nrules;
+	struct keyword_rule rules[CONF_RULES_MAX];  /* keywords normalised, names unique */
 };
 
 /* Fills *c with every default (no modems). */

@@ -110,6 +110,17 @@ struct conf_automation;
 void conf_automation_defaults(struct conf_automation *a);
 conf_read_fn conf_read_automation;
 
+/*
+ * The rules section (conf_rules.c): conf_read_rules reads and checks each
+ * rule alone; conf_rules_check, run on the whole tree once every section
+ * is read (the policy section's keywords may come after the rules), checks
+ * them together: unique keywords, none hidden by an earlier first_word
+ * rule, none on a consent keyword. Returns 0, or -EINVAL with the error
+ * naming the rule's keyword.
+ */
+conf_read_fn conf_read_rules;
+int conf_rules_check(struct conf_reader *r, const config_setting_t *root, const struct conf *c);
+
 /* Format checks, pure (conf_format.c): NULL when fine, else what is wrong. */
 const char *conf_check_name(const char *v);
 const char *conf_check_line(const char *v);

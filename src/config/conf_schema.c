@@ -1,7 +1,8 @@
 /*
  * What parley.conf may say: its sections, keys, types, ranges and
  * defaults, as tables for conf_reader.c, plus the checks that span keys
- * (a modem's required device and line, names, lines and devices unique).
+ * (a modem's required device and line, names, lines and devices unique;
+ * the rules against the policy section's keywords, once both are read).
  * include/parley/config.h shows the file; the defaults live in config.c.
  */
 #include <stddef.h>
@@ -270,10 +271,14 @@ static const struct conf_key top_keys[] = {
 	{ .name = "templates", .read = conf_read_templates },
 	{ .name = "automation", .read = conf_read_automation,
 	  .offset = offsetof(struct conf, automation) },
+	{ .name = "rules", .read = conf_read_rules },
 	{ .name = NULL },
 };
 
 int conf_schema_read(struct conf_reader *r, const config_setting_t *root, struct conf *c)
 {
-	return conf_read_members(r, root, top_keys, c);
+	int ret = conf_read_members(r, root, top_keys, c);
+
+	/* after every section: the rules meet the policy section's keywords, wherever it is */
+	return ret ? ret : conf_rules_check(r, root, c);
 }
