@@ -52,6 +52,8 @@ modems = (
 policy = { default_country = "GB"; };
 mqtt = { host = "127.0.0.1"; port = $BROKER_PORT; gateway_id = "gw"; agent_grace = 2; };
 templates = { eta = "Hi {name}, your order arrives {day}."; };
+rules = ( { keyword = "CONFIRM"; match = "first_word"; reply = "Thanks, your appointment is confirmed.";
+            event = true; } );
 automation = { auto_ack = "Thanks! An agent will answer soon."; ack_idle = 3600;
                unanswered_after = 1; escalate_every = 1; escalate_max = 2; };
 EOF
@@ -135,6 +137,18 @@ check "no alert past escalate_max (2)" test "$(level 3)" -eq 0
 dup_alerts=$(grep "\"kind\":\"unanswered\"" "$tmp/conv.log" | sed 's/"waited_s":[0-9]*,//; s/,"at":.*//' | sort | uniq -d)
 check "each level once per wait" test -z "$dup_alerts"
 check "one acknowledgement per idle period, not one per message" test "$(acks)" -eq 1
+# ---- a keyword rule: an automatic reply and an event for the consoles ----
+R=+447700900777
+m -W 0 sub -t "$BASE/event/received" -C 1 >"$tmp/received.log" 2>&1 &
+rsub=$!
+sleep 0.3
+ctl 1 "{\"cmd\":\"inject\",\"from\":\"$R\",\"text\":\"Confirm, thanks!\"}" >/dev/null
+rule_reply() { ctl 1 '{"cmd":"sent"}' | grep -q "Thanks, your appointment is confirmed."; }
+check "CONFIRM (first word) gets the rule's reply" wait_for 10 rule_reply
+wait $rsub
+check "and the received event names the rule" grep -q '"keyword":"rule:confirm"' "$tmp/received.log"
+check "no acknowledgement on top of the rule's answer" sh -c "! $MODEMSIM --control $tmp/sim1.sock --send '{\"cmd\":\"sent\"}' | grep -q '\"to\":\"$R\",\"text\":\"Thanks! An agent'"
+
 # ---- follow-ups: cancelled when the customer writes first, or by their key ----
 F=+447700900654
 out=$(cmd "{\"cmd\":\"send\",\"to\":\"$F\",\"text\":\"You left something in your cart\",\"send_at\":$(( $(date +%s) * 1000 + 600000 )),\"cancel_on_reply\":true,\"line\":\"$L1\"}")

@@ -20,6 +20,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "parley/keyword_rules.h"
 #include "parley/keywords.h"
 #include "parley/send_guard.h"
 #include "parley/store_consent.h"
@@ -143,6 +144,38 @@ static void plan(struct daemon *d, const struct store_message *m, enum keyword_k
 	}
 }
 
+/*
+ * A rule's automatic reply, queued before the message is marked read: a
+ * crash in between reads the message again, and the key (the rule and the
+ * message) makes the second queueing a no-op. An ordinary conversational
+ * message: it passes the consent checks like any other.
+ */
+static int rule_reply(struct daemon *d, const struct store_message *m,
+		      const struct keyword_rule *rule, int64_t now)
+{
+	char key[80];
+	bool existing = false;
+	int rc;
+
+	snprintf(key, sizeof(key), "rule:%s:%lld", rule->name, (long long)m->id);
+	struct store_new_message r = {
+		.to = m->peer, .text = rule->reply, .line = m->line, .category = "conversational",
+		.key = key, .priority = 5,
+	};
+	rc = store_enqueue(d->store, &r, now, NULL, &existing);
+	if (rc == -EACCES) {
+		log_info("rule %s: no reply to %s: %s", rule->name, m->peer, store_error(d->store));
+		return 0;
+	}
+	if (rc < 0) {
+		log_error("rule %s: cannot queue the reply to %s: %s", rule->name, m->peer,
+			  store_error(d->store));
+		return rc;
+	}
+	d->wake = true;
+	return 0;
+}
+
 static int settle_one(void *ctx, const struct store_message *m)
 {
 	struct daemon *d = ctx;
@@ -152,10 +185,23 @@ static int settle_one(void *ctx, const struct store_message *m)
 	int64_t now = daemon_now(), reply = 0;
 	int rc;
 
+	const struct keyword_rule *rule = NULL;
+	char rule_keyword[48];
+
 	/* a partial message is judged on what arrived; an opt-out in it still counts */
 	if (m->text && m->peer && m->line)
 		kind = keywords_classify(d->keywords, m->text, &match);
 	plan(d, m, kind, now, &p);
+	/* the operator's rules only see what is no consent keyword: STOP always wins */
+	if (kind == KEYWORD_NONE && m->text && m->peer && m->line &&
+	    (rule = keyword_rules_match(d->conf.rules, d->conf.nrules, m->text))) {
+		snprintf(rule_keyword, sizeof(rule_keyword), "rule:%s", rule->name);
+		p.keyword = rule_keyword;
+		if (rule->reply[0] && rule_reply(d, m, rule, now) < 0) {
+			d->consent_retry = true;
+			return 1;
+		}
+	}
 	rc = store_inbound_settle(d->store, m->id, p.keyword, p.has_record ? &p.record : NULL,
 				  p.has_reply ? &p.reply : NULL, now, &reply);
 	if (rc < 0 && rc != -EALREADY) {
@@ -164,9 +210,14 @@ static int settle_one(void *ctx, const struct store_message *m)
 		d->consent_retry = true;
 		return 1;
 	}
-	/* a person should answer it: say so when nobody can */
-	if ((kind == KEYWORD_NONE || kind == KEYWORD_SUSPECTED_OPT_OUT) && rc == 0)
+	/* a person should answer it: say so when nobody can (a rule's reply has answered) */
+	if ((kind == KEYWORD_NONE || kind == KEYWORD_SUSPECTED_OPT_OUT) && rc == 0 &&
+	    !(rule && rule->reply[0]))
 		attention_customer_wrote(d, m);
+	if (rule)
+		log_info("message %lld from %s on %s: rule %s%s%s", (long long)m->id, m->peer,
+			 m->line, rule->name, rule->reply[0] ? ", reply queued" : "",
+			 rule->event ? ", event for the consoles" : "");
 	if (kind == KEYWORD_NONE)
 		return 0;
 	if (kind == KEYWORD_SUSPECTED_OPT_OUT && !d->conf.policy.strict)

@@ -205,6 +205,11 @@ static void reload(struct daemon *d)
 		memcpy(d->conf.modems[i].group, next.modems[i].group, sizeof(next.modems[i].group));
 	if (apply_policy(d, &next.policy) < 0)
 		log_error("SIGHUP: out of memory applying the policy section; keeping the old one");
+	/* automation takes effect at once: rules, templates, acknowledgements, alerts */
+	d->conf.nrules = next.nrules;
+	memcpy(d->conf.rules, next.rules, sizeof(next.rules));
+	d->conf.templates = next.templates;
+	d->conf.automation = next.automation;
 	d->conf.log_level = next.log_level;
 	d->conf.retries = next.retries;
 	d->conf.retry_base = next.retry_base;
