@@ -263,6 +263,14 @@ static void empty_store(void **state)
 	assert_int_equal(s->nagents, 0);
 	assert_int_equal(s->lines_omitted, 0);
 	assert_int_equal(s->agents_omitted, 0);
+
+	/* a message queued for one line names it; one any line may take does not */
+	reply(f->st, L2, P1, NULL, T0, true);
+	reply(f->st, NULL, P2, NULL, T0, true);
+	assert_int_equal(store_stats(f->st, 0, NOW, s), 0);
+	assert_int_equal(s->nlines, 1);
+	check_line(&s->lines[0], L2, 0, 0, 0, -1, 0, 0, 0, -1);
+	assert_int_equal(s->nagents, 0);
 }
 
 /* 20 lines and one name too long: the first 16 by name, the rest counted. */

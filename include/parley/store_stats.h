@@ -43,7 +43,8 @@
  *   waiting     of those, how many are in state waiting_agent now.
  *
  * Which rows appear: a line with any message in the period (either way, any
- * state, once its line is known) or an unanswered conversation now; an agent
+ * state) that came to it, went through it or is queued for it alone (an
+ * asked or sticky line), or with an unanswered conversation now; an agent
  * with any outbound message in the period (any state) or an assigned
  * conversation now. Both sorted by name (bytewise).
  */

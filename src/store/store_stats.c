@@ -158,7 +158,8 @@ static int finish(struct store *st, sqlite3_stmt *s, int rc, const char *what)
 static int list_rows(struct store *st, int64_t since, int64_t now, struct store_stats *out)
 {
 	static const char lines_sql[] =
-		"SELECT line FROM messages WHERE line IS NOT NULL AND created_at BETWEEN ?1 AND ?2"
+		"SELECT coalesce(line, want_line) FROM messages"
+		" WHERE coalesce(line, want_line) IS NOT NULL AND created_at BETWEEN ?1 AND ?2"
 		" UNION SELECT line FROM conversations WHERE waiting_since > 0 ORDER BY 1";
 	static const char agents_sql[] =
 		"SELECT agent FROM messages WHERE inbound = 0 AND agent IS NOT NULL"
