@@ -13,6 +13,7 @@
 #include "cli_pdu.h"
 #include "cli_consent.h"
 #include "cli_queue.h"
+#include "cli_stats.h"
 
 /* The build may pass -DPARLEY_VERSION="\"x.y.z\"" from git describe. */
 #ifndef PARLEY_VERSION
@@ -35,6 +36,7 @@ static const struct cli_command commands[] = {
 	{ "status", "the running daemon's modems and message counts", cli_status_main },
 	{ "at", "send one AT command to a modem through the daemon (debugging)", cli_at_main },
 	{ "consent", "a number's consent history; record, revoke, export, import", cli_consent_main },
+	{ "stats", "figures per line and agent: traffic, response times, opt-outs", cli_stats_main },
 	{ "pdu", "decode, encode and count SMS PDUs (no modem needed)", cli_pdu_main },
 };
 
