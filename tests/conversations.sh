@@ -50,7 +50,8 @@ modems = (
   { name = "two"; device = "$tmp/modem2"; profile = "sim800"; line = "$L2"; rate_per_minute = 600; }
 );
 policy = { default_country = "GB"; };
-mqtt = { host = "127.0.0.1"; port = $BROKER_PORT; gateway_id = "gw"; agent_grace = 2; };
+mqtt = { host = "127.0.0.1"; port = $BROKER_PORT; gateway_id = "gw"; agent_grace = 2;
+         stats_interval = 1; };
 templates = { eta = "Hi {name}, your order arrives {day}."; };
 rules = ( { keyword = "CONFIRM"; match = "first_word"; reply = "Thanks, your appointment is confirmed.";
             event = true; } );
@@ -167,6 +168,13 @@ check "a second cancel: not cancellable" has "$out" '"code":"not_cancellable"'
 
 out=$(cmd '{"cmd":"claim","conversation":999999,"agent":"alice"}')
 check "a claim on no conversation: not_found" has "$out" '"code":"not_found"'
+# ---- figures: retained on the broker, and from the command line ----
+stats_show() { m sub -t "$BASE/stats" --retained | grep -q "\"agent\":\"$winner\""; }
+check "retained stats name the agent who replied" wait_for 10 stats_show
+stats=$(m sub -t "$BASE/stats" --retained)
+check "and the line with its first-response median ($stats)" has "$stats" "\"line\":\"$L2\""
+out=$("$PARLEY" -c "$tmp/parley.conf" stats)
+check "parley stats shows the lines and agents" has "$out" "$winner"
 check "the daemon logged no errors" test "$(grep -c '^<3>' "$tmp/daemon.log")" -eq 0
 
 if [ "$failed" -ne 0 ]; then

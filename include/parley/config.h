@@ -45,6 +45,7 @@
  *     max_segments = 10;                    # longer texts are refused
  *     replicate_consent = true;             # share opt-outs with the other gateways
  *     agent_grace = 300;                    # an agent offline this long loses their conversations
+ *     stats_interval = 60;                  # retained <base>/stats: the last 24 h, this often
  *   };
  *
  *   rules = (                               # keyword rules, tried in order; at most 32
@@ -152,6 +153,7 @@ struct conf_mqtt {
 	bool replicate_consent;        /* default true */
 	unsigned agent_grace;          /* seconds an agent may be offline before their
 					  conversations return to the queue; default 300 */
+	unsigned stats_interval;       /* seconds between retained <base>/stats, default 60 */
 };
 
 /*

@@ -27,6 +27,7 @@ void conf_mqtt_defaults(struct conf_mqtt *m)
 	m->max_segments = 10;
 	m->replicate_consent = true;
 	m->agent_grace = 300;
+	m->stats_interval = 60;
 }
 
 static int read_protocol(struct conf_reader *r, const config_setting_t *s,
@@ -121,6 +122,8 @@ static const struct conf_key mqtt_keys[] = {
 	  .offset = offsetof(struct conf_mqtt, replicate_consent) },
 	{ .name = "agent_grace", .read = conf_read_uint,
 	  .offset = offsetof(struct conf_mqtt, agent_grace), .min = 0, .max = 86400 },
+	{ .name = "stats_interval", .read = conf_read_uint,
+	  .offset = offsetof(struct conf_mqtt, stats_interval), .min = 1, .max = 86400 },
 	{ .name = NULL },
 };
 

@@ -13,6 +13,7 @@
  *   <cluster>/consent/...    retained consent records of every gateway
  *   <cluster>/agents/<id>    retained presence of the agents' consoles (bridge_presence.c)
  *   <base>/event/conversation  a conversation changed (bridge_conversations.c)
+ *   <base>/stats             retained: the last 24 h per line and agent (stats_interval)
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,6 +30,8 @@
 #include "parley/mqtt_session.h"
 #include "parley/store_consent.h"
 #include "parley/store_outbox.h"
+#include "parley/store_stats.h"
+#include "parley/mqtt_stats.h"
 
 #ifndef PARLEY_VERSION
 #define PARLEY_VERSION "0.1.0"
@@ -53,6 +56,7 @@ struct bridge {
 	size_t ninflight;
 	bool pump;                 /* look at the outbox on the next tick */
 	int64_t next_state;
+	int64_t next_stats;        /* retained figures: published on connect, then every interval */
 	char *modem_json[CONF_MODEMS_MAX];
 	bool up;
 };
@@ -300,6 +304,28 @@ static void publish_states(struct daemon *d)
 	}
 }
 
+/* ---- figures ---- */
+
+#define STATS_PERIOD_MS (24 * 3600 * 1000LL)
+
+/* The last 24 hours' figures per line and agent, retained on <base>/stats. */
+static void publish_stats(struct daemon *d)
+{
+	static struct store_stats stats;
+	int64_t now = daemon_now();
+	char topic[300], *json;
+
+	if (store_stats(d->store, now - STATS_PERIOD_MS, now, &stats) < 0) {
+		log_error("cannot compute the figures: %s", store_error(d->store));
+		return;
+	}
+	if (!(json = mqtt_stats_json(&stats, now - STATS_PERIOD_MS, now)))
+		return;
+	mqtt_topic_join(topic, sizeof(topic), bridge_base(d), "stats", (char *)NULL);
+	bridge_publish(topic, json, true, NULL, 0, 0);
+	free(json);
+}
+
 /* ---- the session ---- */
 
 static void on_connected(void *ctx, bool v5)
@@ -334,6 +360,7 @@ static void on_connected(void *ctx, bool v5)
 		free(json);
 	}
 	publish_states(d);
+	br.next_stats = 0;
 	br.pump = true;
 }
 
@@ -495,6 +522,10 @@ int64_t bridge_tick(struct daemon *d)
 		return INT64_MAX;
 	next = mqtt_session_tick(br.s, now);
 	bridge_presence_tick(d, daemon_now());
+	if (br.up && now >= br.next_stats) {
+		publish_stats(d);
+		br.next_stats = now + (int64_t)d->conf.mqtt.stats_interval * 1000;
+	}
 	if (br.up && now >= br.next_state) {
 		publish_states(d);
 		br.next_state = now + STATE_EVERY_MS;
