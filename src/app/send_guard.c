@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "parley/consent.h"
+#include "parley/consent_view.h"
 #include "parley/phone_number.h"
 #include "parley/quiet_hours.h"
 #include "parley/send_caps.h"
@@ -47,55 +48,6 @@ const char *send_guard_line_group(const struct conf *c, const char *line)
 	return NULL;
 }
 
-/* A number's ledger, copied out of the store's rows (they live only for the callback). */
-struct ledger {
-	struct consent_record *r;
-	char (*text)[4][40];  /* action, scope, scope_name, category of each */
-	int64_t *at;
-	char **method;
-	size_t n, cap;
-	bool nomem;
-};
-
-static int ledger_add(void *ctx, const struct store_consent_record *sr)
-{
-	struct ledger *l = ctx;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct consent_record *r = realloc(l->r, cap * sizeof(*r));
-		char (*text)[4][40];
-		int64_t *at;
-
-		if (r)
-			l->r = r;
-		text = r ? realloc(l->text, cap * sizeof(*text)) : NULL;
-		if (text)
-			l->text = text;
-		at = text ? realloc(l->at, cap * sizeof(*at)) : NULL;
-		if (!at) {
-			l->nomem = true;
-			return 1;
-		}
-		l->at = at;
-		l->cap = cap;
-	}
-	snprintf(l->text[l->n][0], 40, "%s", sr->action);
-	snprintf(l->text[l->n][1], 40, "%s", sr->scope);
-	snprintf(l->text[l->n][2], 40, "%s", sr->scope_name ? sr->scope_name : "");
-	snprintf(l->text[l->n][3], 40, "%s", sr->category);
-	l->at[l->n] = sr->at;
-	l->n++;
-	return 0;
-}
-
-static void ledger_free(struct ledger *l)
-{
-	free(l->r);
-	free(l->text);
-	free(l->at);
-}
-
 static void undecided(struct store_gate_verdict *v, int64_t now, const char *what)
 {
 	v->action = STORE_GATE_DEFER;
@@ -119,27 +71,22 @@ static bool consent_ok(const struct send_guard *g, struct store *st,
 		       const struct store_message *m, const char *line, int64_t now,
 		       struct store_gate_verdict *v)
 {
-	struct ledger l = { 0 };
+	struct consent_view l;
 	struct consent_query q = {
 		.category = m->category ? m->category : "transactional",
 		.line = line, .group = send_guard_line_group(&g->conf, line),
 	};
 	struct consent_verdict cv;
 	char when[40];
-	int rc = store_consent_list(st, m->peer, ledger_add, &l);
+	int rc = consent_view_load(st, m->peer, &l);
 
-	if (rc < 0 || l.nomem) {
-		ledger_free(&l);
-		undecided(v, now, l.nomem ? "out of memory reading the consent ledger"
-					  : "cannot read the consent ledger");
+	if (rc < 0) {
+		consent_view_free(&l);
+		undecided(v, now, rc == -ENOMEM ? "out of memory reading the consent ledger"
+						: "cannot read the consent ledger");
 		return false;
 	}
-	for (size_t i = 0; i < l.n; i++)
-		l.r[i] = (struct consent_record){
-			.id = (int64_t)i, .action = l.text[i][0], .scope = l.text[i][1],
-			.scope_name = l.text[i][2], .category = l.text[i][3],
-		};
-	consent_decide(l.r, l.n, &q, &cv);
+	consent_decide(l.records, l.n, &q, &cv);
 	if (!cv.allowed) {
 		v->action = STORE_GATE_BLOCK;
 		v->code = cv.code;
@@ -147,13 +94,14 @@ static bool consent_ok(const struct send_guard *g, struct store *st,
 		if (cv.code == POLICY_OPTED_OUT) {
 			utc_words(l.at[cv.record_id], when, sizeof(when));
 			snprintf(v->reason, sizeof(v->reason), "%s opted out (%s scope, %s) on %s",
-				 m->peer, l.text[cv.record_id][1], l.text[cv.record_id][3], when);
+				 m->peer, l.records[cv.record_id].scope,
+				 l.records[cv.record_id].category, when);
 		} else {
 			snprintf(v->reason, sizeof(v->reason),
 				 "no marketing consent is recorded for %s", m->peer);
 		}
 	}
-	ledger_free(&l);
+	consent_view_free(&l);
 	return cv.allowed;
 }
 

@@ -24,6 +24,7 @@
 #include "cli_daemon.h"
 #include "cli_json.h"
 #include "parley/consent.h"
+#include "parley/consent_view.h"
 #include "parley/phone_number.h"
 #include "parley/send_guard.h"
 #include "parley/store_consent.h"
@@ -165,9 +166,6 @@ static bool number_arg(const struct args *a, const char *arg, char *out, size_t 
 struct history {
 	bool json;
 	cJSON *array;
-	struct consent_record recs[256];
-	char text[256][4][40];
-	size_t n;
 };
 
 static int show_one(void *ctx, const struct store_consent_record *r)
@@ -176,17 +174,6 @@ static int show_one(void *ctx, const struct store_consent_record *r)
 	char when[32];
 
 	iso_time(r->at, when, sizeof(when));
-	if (h->n < 256) {
-		snprintf(h->text[h->n][0], 40, "%s", r->action);
-		snprintf(h->text[h->n][1], 40, "%s", r->scope);
-		snprintf(h->text[h->n][2], 40, "%s", r->scope_name);
-		snprintf(h->text[h->n][3], 40, "%s", r->category);
-		h->recs[h->n] = (struct consent_record){
-			.id = r->id, .action = h->text[h->n][0], .scope = h->text[h->n][1],
-			.scope_name = h->text[h->n][2], .category = h->text[h->n][3],
-		};
-		h->n++;
-	}
 	if (h->json) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -214,12 +201,13 @@ static int show_one(void *ctx, const struct store_consent_record *r)
 
 static int cmd_show(struct args *a, int argc, char **argv)
 {
-	static struct history h;
-	static const char *const cats[] = { "transactional", "conversational", "marketing" };
+	struct history h = { .json = a->json };
+	enum policy_code now_codes[CONSENT_VIEW_CATEGORIES];
+	struct consent_view view;
 	char number[PHONE_E164_SIZE];
 	struct store *st;
 	cJSON *root = NULL, *now_obj = NULL;
-	int r;
+	int r, n;
 
 	if (argc - a->first != 2)
 		return usage_error("show takes one NUMBER");
@@ -229,8 +217,6 @@ static int cmd_show(struct args *a, int argc, char **argv)
 		store_close(st);
 		return CLI_EXIT_FAIL;
 	}
-	memset(&h, 0, sizeof(h));
-	h.json = a->json;
 	if (a->json) {
 		root = cJSON_CreateObject();
 		cJSON_AddStringToObject(root, "number", number);
@@ -239,28 +225,30 @@ static int cmd_show(struct args *a, int argc, char **argv)
 	} else {
 		printf("%s\n", number);
 	}
-	r = store_consent_list(st, number, show_one, &h);
+	n = r = store_consent_list(st, number, show_one, &h);
+	if (r >= 0)
+		r = consent_view_load(st, number, &view);
 	if (r >= 0)
 		r = store_consent_audit(st, "show", a->by, number, cli_now_ms());
 	if (r < 0) {
-		fprintf(stderr, "parley consent: %s\n", store_error(st));
+		fprintf(stderr, "parley consent: %s\n", r == -ENOMEM ? "out of memory" : store_error(st));
+		consent_view_free(&view);
 		cJSON_Delete(root);
 		store_close(st);
 		return CLI_EXIT_FAIL;
 	}
-	if (!a->json && h.n == 0)
+	if (!a->json && n == 0)
 		printf("  no records: transactional texts allowed, marketing needs a consent\n");
-	for (size_t i = 0; i < 3; i++) {
-		struct consent_query q = { .category = cats[i] };
-		struct consent_verdict v;
-
-		consent_decide(h.recs, h.n, &q, &v);
+	consent_view_now(&view, NULL, NULL, now_codes);
+	for (size_t i = 0; i < CONSENT_VIEW_CATEGORIES; i++) {
 		if (a->json)
-			cJSON_AddStringToObject(now_obj, cats[i], policy_code_name(v.code));
+			cJSON_AddStringToObject(now_obj, consent_view_categories[i],
+						policy_code_name(now_codes[i]));
 		else
-			printf("  %-14s %s (any line)\n", cats[i],
-			       v.allowed ? "allowed" : policy_code_name(v.code));
+			printf("  %-14s %s (any line)\n", consent_view_categories[i],
+			       now_codes[i] == POLICY_OK ? "allowed" : policy_code_name(now_codes[i]));
 	}
+	consent_view_free(&view);
 	store_close(st);
 	return a->json && cli_json_print(root) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "parley/consent.h"
+#include "parley/consent_view.h"
 #include "parley/mqtt_payload.h"
 #include "parley/phone_number.h"
 #include "parley/sms_submit.h"
@@ -183,17 +184,10 @@ static void do_cancel(struct daemon *d, const struct mqtt_command *c, struct bri
 	a->r.message_id = id;
 }
 
-struct shown {
-	cJSON *records;
-	struct consent_record recs[256];
-	char text[256][4][40];
-	size_t n;
-};
-
+/* One record of the consent_show answer. */
 static int show_record(void *ctx, const struct store_consent_record *r)
 {
-	struct shown *s = ctx;
-	cJSON *o = cJSON_CreateObject();
+	cJSON *records = ctx, *o = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(o, "id", (double)r->id);
 	cJSON_AddStringToObject(o, "action", r->action);
@@ -205,25 +199,12 @@ static int show_record(void *ctx, const struct store_consent_record *r)
 	cJSON_AddNumberToObject(o, "at", (double)r->at);
 	if (r->disclosure)
 		cJSON_AddStringToObject(o, "disclosure", r->disclosure);
-	cJSON_AddItemToArray(s->records, o);
-	if (s->n < 256) {
-		snprintf(s->text[s->n][0], 40, "%s", r->action);
-		snprintf(s->text[s->n][1], 40, "%s", r->scope);
-		snprintf(s->text[s->n][2], 40, "%s", r->scope_name);
-		snprintf(s->text[s->n][3], 40, "%s", r->category);
-		s->recs[s->n] = (struct consent_record){
-			.id = r->id, .action = s->text[s->n][0], .scope = s->text[s->n][1],
-			.scope_name = s->text[s->n][2], .category = s->text[s->n][3],
-		};
-		s->n++;
-	}
+	cJSON_AddItemToArray(records, o);
 	return 0;
 }
 
 static void do_consent(struct daemon *d, const struct mqtt_command *c, struct bridge_answer *a)
 {
-	static struct shown shown;
-	static const char *const cats[] = { "transactional", "conversational", "marketing" };
 	char number[PHONE_E164_SIZE];
 	const char *why = NULL;
 	int64_t id = 0;
@@ -236,23 +217,25 @@ static void do_consent(struct daemon *d, const struct mqtt_command *c, struct br
 		return;
 	}
 	if (c->kind == MQTT_CMD_CONSENT_SHOW) {
-		memset(&shown, 0, sizeof(shown));
+		enum policy_code codes[CONSENT_VIEW_CATEGORIES];
+		struct consent_view view;
+		cJSON *records;
+
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "number", number);
-		shown.records = cJSON_AddArrayToObject(o, "records");
-		if (store_consent_list(d->store, number, show_record, &shown) < 0) {
+		records = cJSON_AddArrayToObject(o, "records");
+		if (store_consent_list(d->store, number, show_record, records) < 0 ||
+		    consent_view_load(d->store, number, &view) < 0) {
+			consent_view_free(&view);
 			cJSON_Delete(o);
 			bridge_reject(a, "store_error", 0, "%s", store_error(d->store));
 			return;
 		}
+		consent_view_now(&view, NULL, NULL, codes);
+		consent_view_free(&view);
 		now = cJSON_AddObjectToObject(o, "now");
-		for (size_t i = 0; i < 3; i++) {
-			struct consent_query q = { .category = cats[i] };
-			struct consent_verdict v;
-
-			consent_decide(shown.recs, shown.n, &q, &v);
-			cJSON_AddStringToObject(now, cats[i], policy_code_name(v.code));
-		}
+		for (size_t i = 0; i < CONSENT_VIEW_CATEGORIES; i++)
+			cJSON_AddStringToObject(now, consent_view_categories[i], policy_code_name(codes[i]));
 		a->extra = cJSON_PrintUnformatted(o);
 		cJSON_Delete(o);
 		store_consent_audit(d->store, "show", c->by[0] ? c->by : "mqtt", number, daemon_now());
