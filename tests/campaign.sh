@@ -8,7 +8,7 @@
 # 50 blocked (opted_out), 100 expired while held by quiet hours (the
 # campaign ends before their morning). A second campaign without an end
 # shows its night numbers held (not sent, no summary), and numbers that are
-# not numbers or lack a variable blocked with those reasons.
+# not numbers, lack a variable or are listed twice blocked with those reasons.
 #
 # Deterministic whatever the time: the operator window is the hour either
 # side of now in one zone (London or Tokyo, whichever is not near midnight),
@@ -159,10 +159,11 @@ out=$(cmd "{\"cmd\":\"campaign\",\"name\":\"small\",\"template\":\"promo\",\"rec
  {\"to\":\"$(night_number 10001)\",\"variables\":{\"name\":\"A\"}},
  {\"to\":\"$(night_number 10002)\",\"variables\":{\"name\":\"B\"}},
  {\"to\":\"not a number\",\"variables\":{\"name\":\"C\"}},
- {\"to\":\"$(open_number 10001)\"}]}")
+ {\"to\":\"$(open_number 10001)\"},
+ {\"to\":\"$(night_number 10001)\",\"variables\":{\"name\":\"A again\"}}]}")
 check "a second campaign is accepted ($out)" has "$out" '"status":"accepted"'
-check "an invalid number and a missing variable are blocked with their reasons" \
-	has "$out" '"blocked_by":{"invalid_number":1,"missing_variable":1}'
+check "an invalid number, a missing variable and a number listed twice are blocked with their reasons" \
+	has "$out" '"blocked_by":{"duplicate":1,"invalid_number":1,"missing_variable":1}'
 id2=$(sed -n 's/.*"result":{"campaign":\([0-9]*\).*/\1/p' <<<"$out")
 held() { cmd "{\"cmd\":\"campaign_status\",\"campaign\":$id2}" | grep -q '"held":2,.*"held_by":{"quiet_hours":2}'; }
 check "its night numbers are held by quiet hours" wait_for 10 held

@@ -104,6 +104,48 @@ static int prepare(struct daemon *d, const struct mqtt_command *c, const struct 
 	return (p->text = strdup(text)) ? 0 : -ENOMEM;
 }
 
+/* qsort order for duplicates: by number, then by place in the list */
+static const struct prepared *sort_base;
+
+static int by_number(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(sort_base[i].to, sort_base[j].to);
+
+	return c ? c : (i > j) - (i < j);
+}
+
+/*
+ * A number listed twice gets one text: the later entries are refused as
+ * "duplicate" (kept as blocked, so the counts still add up to the list).
+ */
+static int refuse_duplicates(struct prepared *prep, size_t n)
+{
+	size_t *order = malloc(n * sizeof(*order)), m = 0;
+
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!prep[i].refused)
+			order[m++] = i;
+	sort_base = prep;
+	qsort(order, m, sizeof(*order), by_number);
+	for (size_t k = 0, first = 0; k < m; k++) {
+		struct prepared *p = &prep[order[k]];
+
+		/* sorted by number, then place: a run's first entry is the one that counts */
+		if (k == 0 || strcmp(p->to, prep[first].to) != 0) {
+			first = order[k];
+			continue;
+		}
+		p->refused = "duplicate";
+		snprintf(p->reason, sizeof(p->reason), "%s is listed before, as recipient %zu", p->to,
+			 first + 1);
+	}
+	free(order);
+	return 0;
+}
+
 static void answer_counts(struct daemon *d, int64_t id, struct bridge_answer *a)
 {
 	struct store_campaign_counts n;
@@ -148,9 +190,13 @@ static void do_campaign(struct daemon *d, const struct mqtt_command *c, struct b
 			.refused_reason = prep[i].refused ? prep[i].reason : NULL,
 		};
 	}
-	if (!prep || !recipients || rc < 0) {
+	if (!prep || !recipients || rc < 0 || refuse_duplicates(prep, n) < 0) {
 		bridge_reject(a, "out_of_memory", 0, "the gateway is out of memory");
 		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		recipients[i].refused = prep[i].refused;
+		recipients[i].refused_reason = prep[i].refused ? prep[i].reason : NULL;
 	}
 	struct store_new_campaign nc = {
 		.name = c->name, .category = c->category[0] ? c->category : NULL,
