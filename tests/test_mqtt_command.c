@@ -320,6 +320,34 @@ static const struct row rows[] = {
 	{ "{'cmd':'Claim','conversation':7,'agent':'a'}", 0, "unknown_command", "conversation_search", NULL },
 	{ "{'cmd':'assign','conversation':7,'agent':'a'}", 0, "unknown_command", "\"assign\" is not a command", NULL },
 	{ long_cmd, 0, "unknown_command", "...\" is not a command", NULL },
+	/* ---- campaigns ---- */
+#define CAMP "'cmd':'campaign','name':'bf'"
+	{ "{" CAMP ",'text':'Sale','recipients':[{'to':'+447700900123'}]}", 0, OK, NULL, NULL },
+	{ "{" CAMP ",'template':'promo','category':'transactional','expire_at':'2026-12-01T09:00:00Z',"
+	  "'priority':5,'recipients':[{'to':'1','variables':{'name':'Sam','n':2}},{'to':'2'}]}", 0, OK, NULL, NULL },
+	{ "{'cmd':'campaign_status','campaign':12}", 0, OK, NULL, NULL },
+	{ "{" CAMP ",'text':'Sale'}", 0, "missing_field", "\"recipients\"", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':[]}", 0, "invalid_value", "1 to 10000", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':{'to':'1'}}", 0, "wrong_type", "an array", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':['+447700900123']}", 0, "wrong_type", "Recipient 1 must be an object", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':[{'to':'1'},{}]}", 0, "missing_field", "Recipient 2 needs a \"to\"", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':[{'to':''}]}", 0, "invalid_value", "Recipient 1", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':[{'to':7}]}", 0, "wrong_type", "Recipient 1", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':[{'to':'1','name':'x'}]}", 0, "invalid_value", "field \"name\" is not known", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':[{'to':'1','to':'2'}]}", 0, "invalid_json", "given twice", NULL },
+	{ "{" CAMP ",'text':'Sale','recipients':[{'to':'1','variables':{'a':'b'}}]}", 0, "invalid_value", "go with a \"template\"", NULL },
+	{ "{" CAMP ",'template':'t','recipients':[{'to':'1','variables':['a']}]}", 0, "wrong_type", "an object", NULL },
+	{ "{" CAMP ",'template':'t','recipients':[{'to':'1','variables':{'a b':'c'}}]}", 0, "invalid_value", "no template can use", NULL },
+	{ "{" CAMP ",'template':'t','variables':{'a':'b'},'recipients':[{'to':'1'}]}", 0, "invalid_value", "\"variables\" does not belong in a campaign", NULL },
+	{ "{" CAMP ",'recipients':[{'to':'1'}]}", 0, "missing_field", "\"text\" or a \"template\"", NULL },
+	{ "{'cmd':'campaign','text':'x','recipients':[{'to':'1'}]}", 0, "missing_field", "\"name\"", NULL },
+	{ "{" CAMP ",'text':'x','line':'+447700900001','recipients':[{'to':'1'}]}", 0, "invalid_value", "\"line\" does not belong in a campaign", NULL },
+	{ "{" CAMP ",'text':'x','category':'spam','recipients':[{'to':'1'}]}", 0, "invalid_value", "\"category\"", NULL },
+	{ "{" CAMP ",'text':'x','recipients':[{'to':'\xff'}]}", 0, "invalid_utf8", "recipients[0].to", NULL },
+	{ "{'cmd':'campaign_status'}", 0, "missing_field", "\"campaign\"", NULL },
+	{ "{'cmd':'campaign_status','campaign':0}", 0, "invalid_value", "\"campaign\"", NULL },
+	{ "{'cmd':'campaign_status','campaign':'7'}", 0, "wrong_type", "\"campaign\"", NULL },
+	{ "{'cmd':'campaign_status','campaign':7,'name':'x'}", 0, "invalid_value", "does not belong in a campaign_status", NULL },
 };
 
 static char *apostrophes_to_quotes(const char *s, size_t len)
@@ -696,6 +724,74 @@ static void refusals_keep_the_address(void **state)
 	mqtt_command_free(&c);
 }
 
+static void campaign_fields(void **state)
+{
+	struct mqtt_command c;
+	(void)state;
+	parse_ok("{'cmd':'campaign','id':'c1','name':'black-friday','template':'promo',"
+		 "'expire_at':1796115600000,'recipients':[{'to':'+447700900123','variables':{'name':'Sam','n':3}},"
+		 "{'to':'07700 900124'}]}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CAMPAIGN);
+	assert_string_equal(c.command, "campaign");
+	assert_string_equal(c.name, "black-friday");
+	assert_string_equal(c.template_name, "promo");
+	assert_string_equal(c.text, "");
+	assert_string_equal(c.category, "marketing");
+	assert_int_equal(c.expire_at, 1796115600000LL);
+	assert_int_equal(c.nrecipients, 2);
+	assert_string_equal(c.recipients[0].to, "+447700900123");
+	assert_int_equal(c.recipients[0].nvars, 2);
+	assert_string_equal(c.recipients[0].vars[1].name, "n");
+	assert_string_equal(c.recipients[0].vars[1].value, "3");
+	assert_string_equal(c.recipients[1].to, "07700 900124");
+	assert_int_equal(c.recipients[1].nvars, 0);
+	mqtt_command_free(&c);
+	parse_ok("{'cmd':'campaign_status','campaign':9007199254740992}", &c);
+	assert_int_equal(c.kind, MQTT_CMD_CAMPAIGN_STATUS);
+	assert_int_equal(c.campaign_id, 9007199254740992LL);
+	mqtt_command_free(&c);
+}
+
+/* A campaign may use the larger limit; nothing else may, and nothing may pass it. */
+static void campaign_limits(void **state)
+{
+	static const struct mqtt_limits big = { .payload_max = 16384, .text_max = 4000,
+						.campaign_payload_max = 2 * 1024 * 1024 };
+	size_t n = MQTT_RECIPIENTS_MAX + 1, size = 64 + n * 64;
+	char *p = malloc(size), *at;
+	struct mqtt_command c;
+	struct mqtt_error err;
+	(void)state;
+	assert_non_null(p);
+	at = p + sprintf(p, "{\"cmd\":\"campaign\",\"name\":\"x\",\"text\":\"Sale\",\"recipients\":[");
+	for (size_t i = 0; i < MQTT_RECIPIENTS_MAX; i++)
+		at += sprintf(at, "%s{\"to\":\"+4477009%05zu\"}", i ? "," : "", i);
+	strcpy(at, "]}");
+	assert_true(strlen(p) > 16384);
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &big, &c, &err), 0);
+	assert_int_equal(c.nrecipients, MQTT_RECIPIENTS_MAX);
+	mqtt_command_free(&c);
+	/* without the larger limit, the small one holds */
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &lim, &c, &err), -EINVAL);
+	assert_string_equal(err.code, "payload_too_large");
+	mqtt_command_free(&c);
+	/* one recipient too many */
+	sprintf(at, ",{\"to\":\"1\"}]}");
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &big, &c, &err), -EINVAL);
+	assert_string_equal(err.code, "invalid_value");
+	assert_non_null(strstr(err.reason, "10001 entries"));
+	mqtt_command_free(&c);
+	/* a send as large as a campaign is refused, once its word is known */
+	at = p + sprintf(p, "{\"cmd\":\"send\",\"to\":\"1\",\"text\":\"");
+	memset(at, 'x', 20000);
+	strcpy(at + 20000, "\"}");
+	assert_int_equal(mqtt_command_parse(p, strlen(p), &big, &c, &err), -EINVAL);
+	assert_string_equal(err.code, "payload_too_large");
+	assert_string_equal(c.command, "send");
+	mqtt_command_free(&c);
+	free(p);
+}
+
 static char *add(char *p, const char *s)
 {
 	size_t n = strlen(s);
@@ -790,6 +886,8 @@ int main(void)
 		cmocka_unit_test(other_commands),
 		cmocka_unit_test(conversation_commands),
 		cmocka_unit_test(refusals_keep_the_address),
+		cmocka_unit_test(campaign_fields),
+		cmocka_unit_test(campaign_limits),
 	};
 	return cmocka_run_group_tests_name("mqtt_command", tests, setup, NULL);
 }

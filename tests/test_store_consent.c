@@ -416,9 +416,12 @@ static void sent_counts(void **state)
 	assert_int_equal(count, 0);
 }
 
-/* What schema steps 5 (conversations) and 6 (follow-ups) added, dropped to make an older file. */
+/* What schema steps 5 (conversations), 6 (follow-ups) and 7 (campaigns) added, dropped to
+ * make an older file. */
 #define V5_OBJECTS \
-	"DROP INDEX messages_follow_ups; ALTER TABLE messages DROP COLUMN cancel_on_reply;" \
+	"DROP TRIGGER outbox_campaign_done; DROP INDEX messages_campaign;" \
+	" ALTER TABLE messages DROP COLUMN campaign_id; DROP TABLE campaigns;" \
+	" DROP INDEX messages_follow_ups; ALTER TABLE messages DROP COLUMN cancel_on_reply;" \
 	" DROP TRIGGER outbox_conversation_new; DROP TRIGGER outbox_conversation;" \
 	" DROP TABLE conversation_notes; DROP TABLE conversation_tags;" \
 	" DROP TABLE conversations; DROP INDEX messages_conversation;" \

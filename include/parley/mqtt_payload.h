@@ -36,10 +36,13 @@ enum mqtt_cmd_kind {
 	MQTT_CMD_CONVERSATION,    /* "conversation": one conversation's state and history */
 	MQTT_CMD_CONVERSATIONS,   /* "conversations": a list, filtered by state and assignee */
 	MQTT_CMD_CONVERSATION_SEARCH, /* "conversation_search": a number's conversations */
+	/* campaigns (issue 7) */
+	MQTT_CMD_CAMPAIGN,        /* "campaign": one text or template to a list of numbers */
+	MQTT_CMD_CAMPAIGN_STATUS, /* "campaign_status": a campaign's counts */
 };
 
 /* The last kind, for loops over them all (no sentinel: switches stay exhaustive). */
-#define MQTT_CMD_LAST MQTT_CMD_CONVERSATION_SEARCH
+#define MQTT_CMD_LAST MQTT_CMD_CAMPAIGN_STATUS
 
 #define MQTT_AGENT_MAX 64         /* bytes of an agent id */
 #define MQTT_TAG_MAX 32           /* bytes of a tag */
@@ -47,10 +50,19 @@ enum mqtt_cmd_kind {
 #define MQTT_LIMIT_MAX 500        /* items a question may ask for */
 
 #define MQTT_VARS_MAX 32
+#define MQTT_RECIPIENTS_MAX 10000 /* recipients of one campaign */
+#define MQTT_CAMPAIGN_NAME_MAX 100
 
 struct mqtt_var {
 	char *name;
 	char *value;
+};
+
+/* One recipient of a campaign: the number as given and its own template variables. */
+struct mqtt_recipient {
+	char *to;                 /* as given; normalising it is the daemon's job */
+	struct mqtt_var *vars;    /* nvars of them (NULL when none), owned */
+	size_t nvars;
 };
 
 /*
@@ -106,11 +118,31 @@ struct mqtt_command {
 				     store_conversation_filter takes them; 0 for others */
 	char *assignee_filter;    /* conversations: "assignee"; "" means unassigned ... */
 	bool has_assignee_filter; /* ... when this is true; false: any assignee */
+	/*
+	 * campaign: "name", text or template_name (no top-level variables: each
+	 * recipient has its own), category ("marketing" by default), expire_at
+	 * (the campaign's end), priority, and "recipients": 1..10000 objects
+	 * {"to": ..., "variables": {...}}, nothing else in them.
+	 */
+	char *name;
+	struct mqtt_recipient *recipients; /* nrecipients of them, owned; NULL for others */
+	size_t nrecipients;
+	int64_t campaign_id;      /* campaign_status: "campaign" 1..2^53 */
 };
 
+/*
+ * Limits. A campaign carries its list, so it may be far larger than any
+ * other command: a payload up to campaign_payload_max (e.g. 2 MiB, about
+ * 10,000 recipients with a few variables each) is read, and once its "cmd"
+ * is known, any command but "campaign" over payload_max is refused with
+ * payload_too_large. One limit per command rather than one large limit for
+ * all, so that a typo'd send cannot make the gateway parse megabytes.
+ * campaign_payload_max 0 (or below payload_max) means payload_max.
+ */
 struct mqtt_limits {
 	size_t payload_max;       /* bytes of a command payload, e.g. 16384 */
 	size_t text_max;          /* bytes of a text, e.g. 4000; the segment limit is the daemon's */
+	size_t campaign_payload_max; /* bytes of a campaign's payload, e.g. 2097152 */
 };
 
 /* Why a command was refused: code is a static machine-readable word, reason a sentence. */
@@ -118,7 +150,7 @@ struct mqtt_error {
 	const char *code;         /* "payload_too_large", "invalid_json", "not_an_object",
 				     "unknown_command", "missing_field", "wrong_type",
 				     "invalid_value", "invalid_utf8", "text_too_long" */
-	char reason[256];         /* room for the list of commands after a 40-byte word */
+	char reason[320];         /* room for the list of commands after a 40-byte word */
 };
 
 /*

@@ -180,8 +180,9 @@ void store_message_free(struct store_message *m);
  *          -EACCES with code and reason (store_refusal); at claim the
  *          message becomes blocked with policy = code name, error = reason;
  *   DEFER  not now (quiet hours, caps): at claim send_at moves to until and
- *          the message stays queued (its history says why); at enqueue it
- *          is queued as usual and the claim decides.
+ *          the message stays queued (its history says why), or expires at
+ *          once when until is at or past its expire_at (policy still names
+ *          the rule); at enqueue it is queued as usual and the claim decides.
  * Without a gate every message is sent.
  */
 enum store_gate_action { STORE_GATE_SEND, STORE_GATE_BLOCK, STORE_GATE_DEFER };

@@ -434,6 +434,7 @@ enum field {
 	F_MESSAGE_ID,
 	F_NUMBER, F_SCOPE, F_SCOPE_NAME, F_METHOD, F_DISCLOSURE, F_BY,
 	F_CONVERSATION, F_AGENT, F_TO_AGENT, F_TAG, F_LIMIT, F_STATE, F_ASSIGNEE,
+	F_NAME, F_RECIPIENTS, F_CAMPAIGN,
 	F_COUNT
 };
 
@@ -447,6 +448,7 @@ enum field {
 #define QUESTION (K(MQTT_CMD_CONVERSATION) | K(MQTT_CMD_CONVERSATIONS) | \
 		  K(MQTT_CMD_CONVERSATION_SEARCH))
 #define TAGGING (K(MQTT_CMD_TAG) | K(MQTT_CMD_UNTAG))
+#define CAMPAIGN K(MQTT_CMD_CAMPAIGN)
 
 static const struct {
 	const char *name;
@@ -454,16 +456,18 @@ static const struct {
 } fields[F_COUNT] = {
 	[F_CMD] = { "cmd", EVERY }, [F_ID] = { "id", EVERY }, [F_REPLY_TO] = { "reply_to", EVERY },
 	[F_TO] = { "to", K(MQTT_CMD_SEND) },
-	[F_TEXT] = { "text", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) | K(MQTT_CMD_NOTE) },
-	[F_TEMPLATE] = { "template", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) },
+	[F_TEXT] = { "text", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) | K(MQTT_CMD_NOTE) | CAMPAIGN },
+	[F_TEMPLATE] = { "template", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) | CAMPAIGN },
 	[F_VARIABLES] = { "variables", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) },
 	[F_LINE] = { "line", K(MQTT_CMD_SEND) },
 	/* a console resending a reply after a reconnection must not say it twice */
 	[F_KEY] = { "key", K(MQTT_CMD_SEND) | K(MQTT_CMD_REPLY) | K(MQTT_CMD_CANCEL) },
-	[F_CATEGORY] = { "category", K(MQTT_CMD_SEND) | RECORD },
+	[F_CATEGORY] = { "category", K(MQTT_CMD_SEND) | RECORD | CAMPAIGN },
 	[F_SEND_AT] = { "send_at", K(MQTT_CMD_SEND) },
-	[F_EXPIRE_AT] = { "expire_at", K(MQTT_CMD_SEND) },
-	[F_REPORT] = { "report", K(MQTT_CMD_SEND) }, [F_PRIORITY] = { "priority", K(MQTT_CMD_SEND) },
+	/* a campaign's end: what has not gone by then expires */
+	[F_EXPIRE_AT] = { "expire_at", K(MQTT_CMD_SEND) | CAMPAIGN },
+	[F_REPORT] = { "report", K(MQTT_CMD_SEND) },
+	[F_PRIORITY] = { "priority", K(MQTT_CMD_SEND) | CAMPAIGN },
 	/* a follow-up: dropped if the customer writes before it goes */
 	[F_CANCEL_ON_REPLY] = { "cancel_on_reply", K(MQTT_CMD_SEND) },
 	[F_MESSAGE_ID] = { "message_id", K(MQTT_CMD_CANCEL) },
@@ -476,6 +480,8 @@ static const struct {
 	[F_TAG] = { "tag", TAGGING }, [F_LIMIT] = { "limit", QUESTION },
 	[F_STATE] = { "state", K(MQTT_CMD_CONVERSATIONS) },
 	[F_ASSIGNEE] = { "assignee", K(MQTT_CMD_CONVERSATIONS) },
+	[F_NAME] = { "name", CAMPAIGN }, [F_RECIPIENTS] = { "recipients", CAMPAIGN },
+	[F_CAMPAIGN] = { "campaign", K(MQTT_CMD_CAMPAIGN_STATUS) },
 };
 
 static const char *const send_categories[] = { "transactional", "conversational", "marketing", NULL };
@@ -506,6 +512,8 @@ const char *mqtt_cmd_name(enum mqtt_cmd_kind k)
 	case MQTT_CMD_CONVERSATION: return "conversation";
 	case MQTT_CMD_CONVERSATIONS: return "conversations";
 	case MQTT_CMD_CONVERSATION_SEARCH: return "conversation_search";
+	case MQTT_CMD_CAMPAIGN: return "campaign";
+	case MQTT_CMD_CAMPAIGN_STATUS: return "campaign_status";
 	}
 	return "unknown";
 }
@@ -524,6 +532,7 @@ struct check {
 	struct mqtt_error *err;
 	const char *cmd;
 	size_t text_max;
+	size_t len, payload_max;  /* the payload's size, and the limit for all but a campaign */
 };
 
 static char *dup_or_null(const char *s)
@@ -733,17 +742,10 @@ static int get_time(struct check *c, enum field f, int64_t *dst)
 	return 0;
 }
 
-static int get_variables(struct check *c, struct mqtt_command *out)
+/* An object of variables (checked to be one) into vars: send's, reply's and a recipient's. */
+static int parse_variables(struct check *c, const cJSON *obj, struct mqtt_var *vars, size_t *nvars)
 {
-	const cJSON *obj = c->at[F_VARIABLES];
 	char shown[NAME_SHOWN_MAX + 8];
-	if (!obj)
-		return 0;
-	int rc = want_type(c, F_VARIABLES, cJSON_IsObject(obj), "an object");
-	if (rc)
-		return rc;
-	if (!c->at[F_TEMPLATE])
-		return fault(c->err, "invalid_value", "Field \"variables\" goes with a \"template\", not with \"text\".");
 	size_t n = (size_t)cJSON_GetArraySize(obj);
 	if (n > MQTT_VARS_MAX)
 		return fault(c->err, "invalid_value", "Field \"variables\" has %zu entries; at most %d are accepted.",
@@ -767,14 +769,69 @@ static int get_variables(struct check *c, struct mqtt_command *out)
 					     v->string);
 			number_text(v->valuedouble, num, sizeof num);
 		}
-		struct mqtt_var *slot = &out->vars[out->nvars];
+		struct mqtt_var *slot = &vars[*nvars];
 		slot->name = strdup(v->string);
 		slot->value = strdup(cJSON_IsString(v) ? v->valuestring : num);
-		out->nvars++;
+		(*nvars)++;
 		if (!slot->name || !slot->value)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+static int get_variables(struct check *c, struct mqtt_command *out)
+{
+	const cJSON *obj = c->at[F_VARIABLES];
+	if (!obj)
+		return 0;
+	int rc = want_type(c, F_VARIABLES, cJSON_IsObject(obj), "an object");
+	if (rc)
+		return rc;
+	if (!c->at[F_TEMPLATE])
+		return fault(c->err, "invalid_value", "Field \"variables\" goes with a \"template\", not with \"text\".");
+	return parse_variables(c, obj, out->vars, &out->nvars);
+}
+
+/* One recipient of a campaign: {"to":"+44...","variables":{...}}, nothing else. */
+static int get_recipient(struct check *c, const cJSON *it, size_t i, struct mqtt_recipient *r)
+{
+	const cJSON *to = NULL, *vars = NULL;
+	char shown[NAME_SHOWN_MAX + 8];
+	if (!cJSON_IsObject(it))
+		return fault(c->err, "wrong_type", "Recipient %zu must be an object, not %s.", i + 1,
+			     type_name(it));
+	for (const cJSON *f = it->child; f; f = f->next) {
+		const cJSON **slot = strcmp(f->string, "to") == 0 ? &to
+				     : strcmp(f->string, "variables") == 0 ? &vars : NULL;
+		if (!slot)
+			return fault(c->err, "invalid_value", "Recipient %zu: field \"%s\" is not known.",
+				     i + 1, show(shown, sizeof shown, f->string));
+		if (*slot)
+			return fault(c->err, "invalid_json", "Recipient %zu: field \"%s\" is given twice.",
+				     i + 1, f->string);
+		*slot = f;
+	}
+	if (!to)
+		return fault(c->err, "missing_field", "Recipient %zu needs a \"to\" field.", i + 1);
+	if (!cJSON_IsString(to) || !to->valuestring[0])
+		return fault(c->err, cJSON_IsString(to) ? "invalid_value" : "wrong_type",
+			     "Recipient %zu: field \"to\" must be a phone number as a string.", i + 1);
+	if (!(r->to = strdup(to->valuestring)))
+		return -ENOMEM;
+	if (!vars)
+		return 0;
+	if (!cJSON_IsObject(vars))
+		return fault(c->err, "wrong_type", "Recipient %zu: field \"variables\" must be an object, not %s.",
+			     i + 1, type_name(vars));
+	if (!c->at[F_TEMPLATE])
+		return fault(c->err, "invalid_value", "Recipient %zu: \"variables\" go with a \"template\", "
+			     "not with \"text\".", i + 1);
+	if (cJSON_GetArraySize(vars) > MQTT_VARS_MAX)
+		return fault(c->err, "invalid_value", "Recipient %zu has more than %d variables.", i + 1,
+			     MQTT_VARS_MAX);
+	if (!(r->vars = calloc(MQTT_VARS_MAX, sizeof(*r->vars))))
+		return -ENOMEM;
+	return parse_variables(c, vars, r->vars, &r->nvars);
 }
 
 /* A text of at most max bytes, or a template with its variables: send's and reply's words. */
@@ -824,6 +881,42 @@ static int check_send(struct check *c, struct mqtt_command *out)
 	if ((rc = get_integer(c, F_PRIORITY, -100, 100, &priority)))
 		return rc;
 	out->priority = (int)priority;
+	return 0;
+}
+
+/* campaign: a name, a text or template, and 1..MQTT_RECIPIENTS_MAX recipients. */
+static int check_campaign(struct check *c, struct mqtt_command *out)
+{
+	const cJSON *list = c->at[F_RECIPIENTS];
+	int64_t priority = 0;
+	int rc;
+
+	if ((rc = get_string(c, F_NAME, NULL, false, &out->name)) ||
+	    (rc = get_words(c, c->text_max, out)) ||
+	    (rc = get_word(c, F_CATEGORY, send_categories, "marketing", &out->category)) ||
+	    (rc = get_time(c, F_EXPIRE_AT, &out->expire_at)) ||
+	    (rc = get_integer(c, F_PRIORITY, -100, 100, &priority)))
+		return rc;
+	out->priority = (int)priority;
+	if (strlen(out->name) > MQTT_CAMPAIGN_NAME_MAX)
+		return fault(c->err, "invalid_value", "Field \"name\" is %zu bytes; at most %d are accepted.",
+			     strlen(out->name), MQTT_CAMPAIGN_NAME_MAX);
+	if (!list)
+		return fault(c->err, "missing_field", "A campaign command needs a \"recipients\" field.");
+	if ((rc = want_type(c, F_RECIPIENTS, cJSON_IsArray(list), "an array")))
+		return rc;
+	size_t n = (size_t)cJSON_GetArraySize(list);
+	if (n == 0 || n > MQTT_RECIPIENTS_MAX)
+		return fault(c->err, "invalid_value", "Field \"recipients\" has %zu entries; 1 to %d are accepted.",
+			     n, MQTT_RECIPIENTS_MAX);
+	if (!(out->recipients = calloc(n, sizeof(*out->recipients))))
+		return -ENOMEM;
+	size_t i = 0;
+	for (const cJSON *it = list->child; it; it = it->next, i++) {
+		out->nrecipients = i + 1;
+		if ((rc = get_recipient(c, it, i, &out->recipients[i])))
+			return rc;
+	}
 	return 0;
 }
 
@@ -938,6 +1031,8 @@ static int check_action(struct check *c, struct mqtt_command *out)
 	case MQTT_CMD_CONVERSATION:
 	case MQTT_CMD_CONVERSATIONS:
 	case MQTT_CMD_CONVERSATION_SEARCH:
+	case MQTT_CMD_CAMPAIGN:
+	case MQTT_CMD_CAMPAIGN_STATUS:
 		break;
 	}
 	return 0;
@@ -1000,6 +1095,8 @@ static int check_question(struct check *c, struct mqtt_command *out)
 	case MQTT_CMD_UNTAG:
 	case MQTT_CMD_NOTE:
 	case MQTT_CMD_REPLY:
+	case MQTT_CMD_CAMPAIGN:
+	case MQTT_CMD_CAMPAIGN_STATUS:
 		break;
 	}
 	return 0;
@@ -1011,7 +1108,7 @@ static int fill_absent(struct mqtt_command *c)
 	char **all[] = {
 		&c->to, &c->text, &c->line, &c->key, &c->category, &c->template_name, &c->number,
 		&c->scope, &c->scope_name, &c->consent_category, &c->method, &c->disclosure, &c->by,
-		&c->agent, &c->to_agent, &c->tag, &c->state_filter, &c->assignee_filter,
+		&c->agent, &c->to_agent, &c->tag, &c->state_filter, &c->assignee_filter, &c->name,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (!*all[i] && !(*all[i] = strdup("")))
@@ -1084,9 +1181,13 @@ static int check_command(const cJSON *root, const struct audit *a, struct check 
 		return fault(c->err, "unknown_command",
 			     "\"%s\" is not a command (send, cancel, consent_revoke/grant/show, claim, release, "
 			     "transfer, close, reopen, read, tag, untag, note, reply, conversation, "
-			     "conversations, conversation_search).",
+			     "conversations, conversation_search, campaign, campaign_status).",
 			     show(shown, sizeof shown, cmd->valuestring));
 	out->command = c->cmd = mqtt_cmd_name(out->kind);
+	/* only a campaign may use the larger limit (see struct mqtt_limits) */
+	if (out->kind != MQTT_CMD_CAMPAIGN && c->len > c->payload_max)
+		return fault(c->err, "payload_too_large", "The payload is %zu bytes; at most %zu are accepted.",
+			     c->len, c->payload_max);
 
 	if (first_unknown)
 		return fault(c->err, "invalid_value", "Field \"%s\" is not known.",
@@ -1126,6 +1227,13 @@ static int check_command(const cJSON *root, const struct audit *a, struct check 
 	case MQTT_CMD_CONVERSATION:
 	case MQTT_CMD_CONVERSATIONS:
 	case MQTT_CMD_CONVERSATION_SEARCH: rc = check_question(c, out); break;
+	case MQTT_CMD_CAMPAIGN: rc = check_campaign(c, out); break;
+	case MQTT_CMD_CAMPAIGN_STATUS:
+		if (!c->at[F_CAMPAIGN])
+			rc = fault(c->err, "missing_field", "A campaign_status command needs a \"campaign\" field.");
+		else
+			rc = get_integer(c, F_CAMPAIGN, 1, (int64_t)EXACT_INT_MAX, &out->campaign_id);
+		break;
 	}
 	return rc ? rc : fill_absent(out);
 }
@@ -1150,6 +1258,8 @@ int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits
 	struct audit a = { .first = STR_CLEAN };
 	struct check c = { .err = err ? err : &scratch, .cmd = "" };
 	size_t payload_max = lim ? lim->payload_max : PAYLOAD_MAX_DEFAULT;
+	size_t campaign_max = lim && lim->campaign_payload_max > payload_max ? lim->campaign_payload_max
+									    : payload_max;
 	cJSON *root = NULL;
 	int rc;
 
@@ -1158,10 +1268,13 @@ int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits
 	err->code = NULL;
 	err->reason[0] = '\0';
 	c.text_max = lim ? lim->text_max : TEXT_MAX_DEFAULT;
+	c.len = sc.len;
+	c.payload_max = payload_max;
 
-	if (sc.len > payload_max) {
+	/* the larger limit first: which applies is known once "cmd" is read (check_command) */
+	if (sc.len > campaign_max) {
 		rc = fault(err, "payload_too_large", "The payload is %zu bytes; at most %zu are accepted.",
-			   sc.len, payload_max);
+			   sc.len, campaign_max);
 		goto done;
 	}
 	if (sc.len == 0) {
@@ -1223,6 +1336,7 @@ void mqtt_command_free(struct mqtt_command *c)
 		c->request_id, c->reply_to, c->to, c->text, c->line, c->key, c->category,
 		c->template_name, c->number, c->scope, c->scope_name, c->consent_category, c->method,
 		c->disclosure, c->by, c->agent, c->to_agent, c->tag, c->state_filter, c->assignee_filter,
+		c->name,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		free(all[i]);
@@ -1230,5 +1344,14 @@ void mqtt_command_free(struct mqtt_command *c)
 		free(c->vars[i].name);
 		free(c->vars[i].value);
 	}
+	for (size_t i = 0; i < c->nrecipients; i++) {
+		free(c->recipients[i].to);
+		for (size_t v = 0; v < c->recipients[i].nvars; v++) {
+			free(c->recipients[i].vars[v].name);
+			free(c->recipients[i].vars[v].value);
+		}
+		free(c->recipients[i].vars);
+	}
+	free(c->recipients);
 	memset(c, 0, sizeof *c);
 }

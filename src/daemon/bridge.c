@@ -14,6 +14,7 @@
  *   <cluster>/agents/<id>    retained presence of the agents' consoles (bridge_presence.c)
  *   <base>/event/conversation  a conversation changed (bridge_conversations.c)
  *   <base>/stats             retained: the last 24 h per line and agent (stats_interval)
+ *   <base>/event/campaign    a campaign's progress and its summary (bridge_campaigns.c)
  */
 #include <errno.h>
 #include <poll.h>
@@ -170,10 +171,14 @@ static int publish_row(void *ctx, const struct store_outbox_row *row)
 	snprintf(uid, sizeof(uid), "%s-%lld", br.instance, (long long)row->id);
 	x.e = (struct mqtt_event){ .uid = uid, .kind = row->kind, .at = row->at,
 				   .state = row->state, .detail = row->detail };
-	if (strcmp(row->kind, "conversation") == 0) {
+	if (strcmp(row->kind, "conversation") == 0 || strcmp(row->kind, "campaign") == 0) {
 		bool gone = false;
 
-		json = bridge_conversation_event(d, row->ref, uid, row->at, row->detail, &gone);
+		/* a campaign's row is its summary: written once, when it was marked done */
+		if (row->kind[1] == 'o')
+			json = bridge_conversation_event(d, row->ref, uid, row->at, row->detail, &gone);
+		else
+			json = bridge_campaign_event(d, row->ref, uid, row->at, &gone);
 		if (gone) {
 			store_outbox_done(d->store, row->id);
 			br.last_row = row->id;
@@ -183,8 +188,7 @@ static int publish_row(void *ctx, const struct store_outbox_row *row)
 			log_error("MQTT: cannot render event %lld: out of memory", (long long)row->id);
 			return -1;
 		}
-		mqtt_topic_join(topic, sizeof(topic), bridge_base(d), "event", "conversation",
-				(char *)NULL);
+		mqtt_topic_join(topic, sizeof(topic), bridge_base(d), "event", row->kind, (char *)NULL);
 		rc = bridge_publish(topic, json, false, NULL, 0, row->id);
 		free(json);
 		if (rc < 0)
@@ -522,6 +526,8 @@ int64_t bridge_tick(struct daemon *d)
 		return INT64_MAX;
 	next = mqtt_session_tick(br.s, now);
 	bridge_presence_tick(d, daemon_now());
+	if (br.up)
+		bridge_campaign_tick(d);
 	if (br.up && now >= br.next_stats) {
 		publish_stats(d);
 		br.next_stats = now + (int64_t)d->conf.mqtt.stats_interval * 1000;

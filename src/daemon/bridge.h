@@ -55,6 +55,14 @@ void bridge_conversation_command(struct daemon *d, const struct mqtt_command *c,
 char *bridge_conversation_event(struct daemon *d, int64_t id, const char *uid, int64_t at,
 				const char *detail, bool *gone);
 
+/* bridge_campaigns.c: the campaign commands, their progress and summary events */
+void bridge_campaign_command(struct daemon *d, const struct mqtt_command *c,
+			     struct bridge_answer *a);
+/* A campaign's event (summary once done, else progress); NULL with *gone when it is not there. */
+char *bridge_campaign_event(struct daemon *d, int64_t id, const char *uid, int64_t at, bool *gone);
+/* Looks at running campaigns (once a second): progress events, and done when finished. */
+void bridge_campaign_tick(struct daemon *d);
+
 /* bridge_presence.c: agents online and offline; their conversations back to the queue */
 void bridge_presence(struct daemon *d, const char *topic, const void *payload, size_t len);
 /* Releases the conversations of agents offline longer than the grace period. */

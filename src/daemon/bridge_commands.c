@@ -25,7 +25,9 @@
 #include "parley/store_consent.h"
 #include "parley/template.h"
 
+/* per command (struct mqtt_limits): a campaign carries its list of up to 10,000 recipients */
 #define PAYLOAD_MAX 16384
+#define CAMPAIGN_PAYLOAD_MAX (2u * 1024 * 1024)
 #define TEXT_MAX 4000
 
 void bridge_reject(struct bridge_answer *a, const char *code, int number, const char *fmt, ...)
@@ -306,7 +308,8 @@ static void answer(struct daemon *d, const struct mqtt_command *c, struct bridge
 void bridge_command(struct daemon *d, const char *topic, const void *payload, size_t len,
 		    const char *response_topic, const void *corr, size_t corr_len)
 {
-	struct mqtt_limits lim = { .payload_max = PAYLOAD_MAX, .text_max = TEXT_MAX };
+	struct mqtt_limits lim = { .payload_max = PAYLOAD_MAX, .text_max = TEXT_MAX,
+				   .campaign_payload_max = CAMPAIGN_PAYLOAD_MAX };
 	struct mqtt_command c;
 	struct mqtt_error err = { 0 };
 	struct bridge_answer a;
@@ -358,6 +361,10 @@ void bridge_command(struct daemon *d, const char *topic, const void *payload, si
 	case MQTT_CMD_CONVERSATIONS:
 	case MQTT_CMD_CONVERSATION_SEARCH:
 		bridge_conversation_command(d, &c, &a);
+		break;
+	case MQTT_CMD_CAMPAIGN:
+	case MQTT_CMD_CAMPAIGN_STATUS:
+		bridge_campaign_command(d, &c, &a);
 		break;
 	}
 	if (!a.r.accepted)

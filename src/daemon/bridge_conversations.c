@@ -343,6 +343,8 @@ void bridge_conversation_command(struct daemon *d, const struct mqtt_command *c,
 	case MQTT_CMD_CONSENT_REVOKE:
 	case MQTT_CMD_CONSENT_GRANT:
 	case MQTT_CMD_CONSENT_SHOW:
+	case MQTT_CMD_CAMPAIGN:
+	case MQTT_CMD_CAMPAIGN_STATUS:
 		bridge_reject(a, "unknown_command", 0, "not a conversation command");
 		return;
 	}

@@ -350,9 +350,14 @@ static int claim_pick(struct store *st, const char *line, int64_t now, struct pi
 	return any || own;
 }
 
-/* Gives a message policy's reason and the rule's name, and records the change. */
+/*
+ * Gives a message policy's reason and the rule's name, and records the
+ * change. A message deferred to or past its expiry expires now: it could
+ * never go, and waiting would only keep its sender (a campaign) from
+ * knowing; its policy still names the rule that held it.
+ */
 static int policy_mark(struct store *st, int64_t id, const struct store_gate_verdict *v,
-		       int64_t now)
+		       int64_t expire_at, int64_t now)
 {
 	char detail[STORE_DETAIL_MAX];
 	const char *rule = v->code_name ? v->code_name : "policy";
@@ -378,6 +383,8 @@ static int policy_mark(struct store *st, int64_t id, const struct store_gate_ver
 	}
 	snprintf(detail, sizeof(detail), "%.32s until %lld: %.96s", rule, (long long)until,
 		 v->reason);
+	if (expire_at != 0 && until >= expire_at)
+		return store_move(st, id, STORE_EXPIRED, v->reason, detail, now);
 	return store_event(st, id, STORE_QUEUED, now, detail);
 }
 
@@ -387,7 +394,8 @@ static int policy_mark(struct store *st, int64_t id, const struct store_gate_ver
  * The consent flow's own replies (purpose set) pass: an opt-out's
  * confirmation must reach the number that just opted out.
  */
-static int ask_gate(struct store *st, int64_t id, const char *line, int64_t now)
+static int ask_gate(struct store *st, int64_t id, int64_t expire_at, const char *line,
+		    int64_t now)
 {
 	struct store_gate_verdict v = { .action = STORE_GATE_SEND };
 	struct store_message m;
@@ -402,7 +410,7 @@ static int ask_gate(struct store *st, int64_t id, const char *line, int64_t now)
 	store_message_free(&m);
 	if (v.action == STORE_GATE_SEND)
 		return 0;
-	return (rc = policy_mark(st, id, &v, now)) < 0 ? rc : 1;
+	return (rc = policy_mark(st, id, &v, expire_at, now)) < 0 ? rc : 1;
 }
 
 /* 0 with out filled, 1 when nothing is due (expiries made on the way still commit). */
@@ -419,7 +427,7 @@ static int claim_locked(struct store *st, const char *line, int64_t now, struct 
 			return rc < 0 ? rc : 1;
 		if (p.expire_at != 0 && p.expire_at <= now)
 			rc = store_move(st, p.id, STORE_EXPIRED, NULL, "past its expiry when due", now);
-		else if ((rc = ask_gate(st, p.id, line, now)) == 0)
+		else if ((rc = ask_gate(st, p.id, p.expire_at, line, now)) == 0)
 			break;
 		if (rc < 0)
 			return rc;

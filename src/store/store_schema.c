@@ -366,6 +366,39 @@ static const struct migration migrations[] = {
 	"CREATE INDEX messages_follow_ups ON messages (peer)"
 	" WHERE state = 'queued' AND cancel_on_reply = 1;"
 	"PRAGMA user_version = 6;" },
+	{ 7,
+	/*
+	 * Campaigns (issue 7): one text or template sent to a list. Each
+	 * recipient is a message of the campaign (messages.campaign_id), for
+	 * any line, so the lines share them at their own rates; recipients
+	 * refused at once (opted out, no consent, not a number) are kept as
+	 * blocked messages of the campaign, so the counts add up to total.
+	 * The counts are computed from the messages, never kept twice.
+	 * state goes 'running' -> 'done' once, when nothing of the campaign is
+	 * left to send; that UPDATE's trigger writes the summary's outbox row
+	 * in the same transaction, so the summary is told exactly once.
+	 * No REFERENCES on campaign_id, for the reason given in step 5.
+	 */
+	"CREATE TABLE campaigns ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" category TEXT NOT NULL DEFAULT 'marketing',"
+	" template TEXT,"
+	" text TEXT,"
+	" total INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'done')),"
+	" created_at INTEGER NOT NULL,"
+	" done_at INTEGER);"
+	"CREATE INDEX campaigns_running ON campaigns (state) WHERE state = 'running';"
+	"ALTER TABLE messages ADD COLUMN campaign_id INTEGER;"
+	"CREATE INDEX messages_campaign ON messages (campaign_id, state)"
+	" WHERE campaign_id IS NOT NULL;"
+	"CREATE TRIGGER outbox_campaign_done AFTER UPDATE OF state ON campaigns"
+	" WHEN (SELECT on_ FROM outbox_switch) AND NEW.state = 'done' AND OLD.state = 'running'"
+	" BEGIN"
+	" INSERT INTO outbox (kind, ref, state, at) VALUES ('campaign', NEW.id, 'done', NEW.done_at);"
+	" END;"
+	"PRAGMA user_version = 7;" },
 };
 
 #define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
