@@ -10,36 +10,7 @@
 
 #include "parley/mqtt_campaign.h"
 
-#define MS_PER_DAY INT64_C(86400000)
-#define MS_MAX INT64_C(253402300799999)   /* 9999-12-31T23:59:59.999Z */
-#define TIME_BUF 48
-
-/*
- * ms since the epoch as RFC 3339 UTC, clamped to 1970..9999: the same days
- * arithmetic as mqtt_render.c and mqtt_stats.c (H. Hinnant's
- * civil_from_days), free of a 32-bit time_t.
- */
-static void format_time(int64_t ms, char out[TIME_BUF])
-{
-	if (ms < 0)
-		ms = 0;
-	if (ms > MS_MAX)
-		ms = MS_MAX;
-	int64_t days = ms / MS_PER_DAY, in_day = ms % MS_PER_DAY;
-	int64_t z = days + 719468;
-	int64_t era = z / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-	int64_t y = yoe + era * 400 + (m <= 2);
-
-	snprintf(out, TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m, (int)d,
-		 (int)(in_day / 3600000), (int)(in_day / 60000 % 60), (int)(in_day / 1000 % 60),
-		 (int)(in_day % 1000));
-}
+#include "json_text.h"
 
 /* The first failure sticks, so the calls below can follow each other unchecked. */
 static bool add(bool ok, cJSON *obj, const char *key, cJSON *item)
@@ -64,7 +35,7 @@ static bool add_reasons(bool ok, cJSON *obj, const char *key,
 char *mqtt_campaign_json(const struct mqtt_campaign *c)
 {
 	const struct store_campaign_counts *n;
-	char at[TIME_BUF];
+	char at[JSON_TIME_BUF];
 	cJSON *o;
 	char *json;
 	bool ok = true;
@@ -83,7 +54,7 @@ char *mqtt_campaign_json(const struct mqtt_campaign *c)
 		ok = add(ok, o, "kind", cJSON_CreateString("campaign"));
 		ok = add(ok, o, "event", cJSON_CreateString(c->event ? c->event : "progress"));
 		if (c->at) {
-			format_time(c->at, at);
+			json_time(c->at, at);
 			ok = add(ok, o, "at", cJSON_CreateString(at));
 		}
 	}

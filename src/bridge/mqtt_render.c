@@ -20,64 +20,7 @@
 #include "parley/mqtt_payload.h"
 #include "parley/utf8.h"
 
-#define MS_PER_DAY INT64_C(86400000)
-#define MS_MAX INT64_C(253402300799999)   /* 9999-12-31T23:59:59.999Z, RFC 3339's last */
-#define DAYS_PER_400Y 146097              /* every 400 Gregorian years, wherever they start */
-/* "2026-11-22T14:05:00.123Z" takes 24; the rest quiets the compiler, which cannot see the clamp */
-#define TIME_BUF 48
-
-static bool leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ", clamped to years 1970..9999. */
-static void format_time(int64_t ms, char out[TIME_BUF])
-{
-	static const int month_days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (ms < 0)
-		ms = 0;
-	if (ms > MS_MAX)
-		ms = MS_MAX;
-	int64_t days = ms / MS_PER_DAY, in_day = ms % MS_PER_DAY;
-	int64_t y = 1970 + days / DAYS_PER_400Y * 400;
-	days %= DAYS_PER_400Y;
-	while (days >= 365 + leap(y)) {
-		days -= 365 + leap(y);
-		y++;
-	}
-	int m = 0;
-	while (days >= month_days[m] + (m == 1 && leap(y))) {
-		days -= month_days[m] + (m == 1 && leap(y));
-		m++;
-	}
-	snprintf(out, TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m + 1, (int)days + 1,
-		 (int)(in_day / 3600000), (int)(in_day / 60000 % 60), (int)(in_day / 1000 % 60),
-		 (int)(in_day % 1000));
-}
-
-/* s with every byte that does not start a valid UTF-8 sequence replaced by U+FFFD. */
-static char *utf8_mend(const char *s)
-{
-	size_t len = strlen(s), o = 0;
-	char *out = malloc(len * 3 + 1); /* one byte can become three */
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t p = i;
-		if (utf8_next(s, len, &p) < 0) {
-			memcpy(out + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(out + o, s + i, p - i);
-			o += p - i;
-			i = p;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
+#include "json_text.h"
 
 /* Building one object: the first failure sticks, so calls can follow each other unchecked. */
 struct builder {
@@ -93,22 +36,11 @@ static void add_item(struct builder *b, cJSON *obj, const char *key, cJSON *item
 	}
 }
 
-/* A JSON string of v, mended when it is not UTF-8; NULL when out of memory. */
-static cJSON *make_string(const char *v)
-{
-	if (utf8_validate(v, strlen(v)) == 0)
-		return cJSON_CreateString(v);
-	char *mended = utf8_mend(v);
-	cJSON *s = mended ? cJSON_CreateString(mended) : NULL;
-	free(mended);
-	return s;
-}
-
 /* A string member; NULL is left out. */
 static void add_str(struct builder *b, cJSON *obj, const char *key, const char *v)
 {
 	if (v)
-		add_item(b, obj, key, make_string(v));
+		add_item(b, obj, key, json_string(v));
 }
 
 /*
@@ -129,8 +61,8 @@ static void add_bool(struct builder *b, cJSON *obj, const char *key, bool v)
 
 static void add_time(struct builder *b, cJSON *obj, const char *key, int64_t ms)
 {
-	char t[TIME_BUF];
-	format_time(ms, t);
+	char t[JSON_TIME_BUF];
+	json_time(ms, t);
 	add_item(b, obj, key, cJSON_CreateString(t));
 }
 
@@ -294,7 +226,7 @@ char *mqtt_gateway_json(const struct mqtt_gateway_state *g)
 		for (size_t i = 0; i < g->nmodems && !b.failed; i++) {
 			if (!g->modems[i].name)
 				continue;
-			cJSON *s = make_string(g->modems[i].name);
+			cJSON *s = json_string(g->modems[i].name);
 			if (!s || !cJSON_AddItemToArray(names, s)) {
 				cJSON_Delete(s);
 				b.failed = true;
@@ -312,7 +244,7 @@ char *mqtt_gateway_json(const struct mqtt_gateway_state *g)
 /* A member that is always written: the string, or null. */
 static void add_str_or_null(struct builder *b, cJSON *obj, const char *key, const char *v)
 {
-	add_item(b, obj, key, v ? make_string(v) : cJSON_CreateNull());
+	add_item(b, obj, key, v ? json_string(v) : cJSON_CreateNull());
 }
 
 /* A time that is always written: null when 0 (none). */
@@ -356,7 +288,7 @@ static void add_conversation(struct builder *b, cJSON *obj, const struct mqtt_co
 	cJSON *tags = cJSON_CreateArray();
 	add_item(b, obj, "tags", tags);
 	for (size_t i = 0; i < c->ntags && !b->failed; i++) {
-		cJSON *s = make_string(c->tags[i]);
+		cJSON *s = json_string(c->tags[i]);
 		if (!s || !cJSON_AddItemToArray(tags, s)) {
 			cJSON_Delete(s);
 			b->failed = true;
