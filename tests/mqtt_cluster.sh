@@ -154,6 +154,7 @@ stop_gw 1
 if [ "$failed" -ne 0 ]; then
 	for n in 1 2; do
 		echo "--- gateway $n log (tail)"
+		grep '^<3>' "$tmp/gw$n.log" | head -5
 		grep -v '^<7>' "$tmp/gw$n.log" | tail -15
 	done
 fi
