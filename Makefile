@@ -36,6 +36,9 @@ MQTTC_SRC := $(sort $(wildcard tools/mqttc/*.c))
 DAEMON_SRC := $(sort $(wildcard src/daemon/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
+# support that asserts through cmocka: the tests link it, the benches (no cmocka) do not
+CMOCKA_SUPPORT_OBJ := $(BUILD)/tests/support/store_files.o
+BENCH_SUPPORT_OBJ := $(filter-out $(CMOCKA_SUPPORT_OBJ),$(SUPPORT_OBJ))
 .SECONDARY: $(SUPPORT_OBJ)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
@@ -98,9 +101,9 @@ $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(SUPPORT_OBJ) $(LIB) $(ALL_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/bench/%: bench/%.c $(SUPPORT_OBJ) $(LIB)
+$(BUILD)/bench/%: bench/%.c $(BENCH_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) -O2 -o $@ $< $(SUPPORT_OBJ) $(LIB) $(ALL_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) -O2 -o $@ $< $(BENCH_SUPPORT_OBJ) $(LIB) $(ALL_LIBS)
 
 test: deps-test
 	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(TESTS)

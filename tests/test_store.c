@@ -23,6 +23,7 @@
 
 #include "parley/sms.h"
 #include "parley/store.h"
+#include "support/store_files.h"
 
 #define T0 1700000000000LL      /* 2023-11-14, in ms */
 #define L1 "+447700900001"
@@ -38,45 +39,13 @@ struct fixture {
 	struct store *st;
 };
 
-static void tmp_path(char *path, size_t size)
-{
-	int fd;
-
-	snprintf(path, size, "/tmp/parley-store-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-}
-
-static void remove_db(const char *path)
-{
-	char side[80];
-
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-}
-
-static struct store *open_ok(const char *path)
-{
-	struct store *st = NULL;
-	char err[256] = "";
-
-	if (store_open(path, &st, err, sizeof(err)) != 0)
-		fail_msg("store_open(%s): %s", path, err);
-	assert_non_null(st);
-	return st;
-}
-
 static int setup_file(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	tmp_path(f->path, sizeof(f->path));
-	f->st = open_ok(f->path);
+	store_file_new(f->path, sizeof(f->path), "store");
+	f->st = store_file_open(f->path);
 	*state = f;
 	return 0;
 }
@@ -86,7 +55,7 @@ static int setup_memory(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->st = open_ok(":memory:");
+	f->st = store_file_open(":memory:");
 	*state = f;
 	return 0;
 }
@@ -97,7 +66,7 @@ static int teardown(void **state)
 
 	store_close(f->st);
 	if (f->path[0])
-		remove_db(f->path);
+		store_file_remove(f->path);
 	free(f);
 	return 0;
 }
@@ -1052,7 +1021,7 @@ static void test_parts_survive_reopen(void **state)
 	add_part(f->st, L1, P1, 300, 2, 2, "world", T0, &id);
 	assert_int_equal(id, 0);
 	store_close(f->st);
-	f->st = open_ok(f->path);
+	f->st = store_file_open(f->path);
 	add_part(f->st, L1, P1, 300, 2, 2, "world", T0 + 1, &id);   /* still a repeat */
 	assert_int_equal(id, 0);
 	add_part(f->st, L1, P1, 300, 2, 1, "hello ", T0 + 2, &id);
@@ -1244,7 +1213,7 @@ static void mark_seen(char *seen, int64_t id, int max, int *claimed)
 static void test_two_handles(void **state)
 {
 	struct fixture *f = *state;
-	struct store *other = open_ok(f->path);
+	struct store *other = store_file_open(f->path);
 	char seen[201] = { 0 };
 	int claimed = 0;
 
@@ -1319,7 +1288,7 @@ static void test_two_processes(void **state)
 	close(fds[1]);
 	close(ready[1]);
 	/* the parent claims at the same time, through its own handle */
-	f->st = open_ok(f->path);
+	f->st = store_file_open(f->path);
 	assert_int_equal(read(ready[0], &go, 1), 1);
 	close(ready[0]);
 	assert_int_equal(pipe(parent_fds), 0);
@@ -1392,7 +1361,7 @@ static void test_recover_after_crash(void **state)
 	f->st = NULL;
 	crash_while_sending(f->path);
 
-	f->st = open_ok(f->path);
+	f->st = store_file_open(f->path);
 	assert_int_equal(state_of(f->st, a), STORE_SENT);
 	assert_int_equal(state_of(f->st, b), STORE_SENDING);
 	assert_int_equal(store_recover(f->st, false, T0 + 100), 1);
@@ -1412,14 +1381,14 @@ static void test_recover_after_crash(void **state)
 	/* again, with requeue: straight back to the queue */
 	store_close(f->st);
 	f->st = NULL;
-	remove_db(f->path);
-	f->st = open_ok(f->path);
+	store_file_remove(f->path);
+	f->st = store_file_open(f->path);
 	a = enqueue(f->st, P1, "sent before the crash", T0);
 	b = enqueue(f->st, P1, "at the modem in the crash", T0);
 	store_close(f->st);
 	f->st = NULL;
 	crash_while_sending(f->path);
-	f->st = open_ok(f->path);
+	f->st = store_file_open(f->path);
 	assert_int_equal(store_recover(f->st, true, T0 + 100), 1);
 	assert_history(f->st, b, "queued sending unknown queued");
 	assert_int_equal(claim(f->st, L1, T0 + 200), b);
@@ -1482,7 +1451,7 @@ static void test_file_settings(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	assert_int_equal(pragma_int(f->path, "PRAGMA user_version"), store_schema_version());
-	f->st = open_ok(f->path);
+	f->st = store_file_open(f->path);
 }
 
 static void test_migrate_empty_file(void **state)
@@ -1494,10 +1463,10 @@ static void test_migrate_empty_file(void **state)
 
 	(void)state;
 	/* mkstemp's empty file: user_version 0, no tables */
-	tmp_path(path, sizeof(path));
+	store_file_new(path, sizeof(path), "store");
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_size, 0);
-	st = open_ok(path);
+	st = store_file_open(path);
 	id = enqueue(st, P1, "kept across opens", T0);
 	store_close(st);
 	assert_int_equal(pragma_int(path, "PRAGMA user_version"), store_schema_version());
@@ -1511,11 +1480,11 @@ static void test_migrate_empty_file(void **state)
 				    " WHERE name = 'parts'"), 1);
 
 	/* a file at the current version opens as it is */
-	st = open_ok(path);
+	st = store_file_open(path);
 	assert_int_equal(state_of(st, id), STORE_QUEUED);
 	store_close(st);
 	assert_int_equal(pragma_int(path, "PRAGMA user_version"), store_schema_version());
-	remove_db(path);
+	store_file_remove(path);
 }
 
 static void test_refuse_files(void **state)
@@ -1527,8 +1496,8 @@ static void test_refuse_files(void **state)
 
 	(void)state;
 	/* a schema newer than this build */
-	tmp_path(path, sizeof(path));
-	st = open_ok(path);
+	store_file_new(path, sizeof(path), "store");
+	st = store_file_open(path);
 	store_close(st);
 	exec_sql(path, "PRAGMA user_version = 99");
 	st = (struct store *)(void *)&sentinel;        /* must come back NULL */
@@ -1537,18 +1506,18 @@ static void test_refuse_files(void **state)
 	assert_non_null(strstr(err, "newer"));
 	assert_non_null(strstr(err, "99"));
 	assert_int_equal(pragma_int(path, "PRAGMA user_version"), 99);  /* untouched */
-	remove_db(path);
+	store_file_remove(path);
 
 	/* somebody else's database */
-	tmp_path(path, sizeof(path));
+	store_file_new(path, sizeof(path), "store");
 	exec_sql(path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
 	assert_int_equal(store_open(path, &st, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "not parley's"));
 	assert_int_equal(pragma_int(path, "SELECT count(*) FROM sqlite_schema"), 1);
-	remove_db(path);
+	store_file_remove(path);
 
 	/* not a database at all */
-	tmp_path(path, sizeof(path));
+	store_file_new(path, sizeof(path), "store");
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	for (int i = 0; i < 200; i++)
@@ -1556,7 +1525,7 @@ static void test_refuse_files(void **state)
 	fclose(fp);
 	assert_int_equal(store_open(path, &st, err, sizeof(err)), -EIO);
 	assert_non_null(strstr(err, path));
-	remove_db(path);
+	store_file_remove(path);
 
 	/* a directory that does not exist */
 	assert_int_equal(store_open("/nonexistent-parley-dir/x.db", &st, err, sizeof(err)), -EIO);

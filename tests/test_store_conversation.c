@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "parley/store.h"
+#include "support/store_files.h"
 #include "parley/store_conversation.h"
 #include "parley/store_outbox.h"
 
@@ -37,38 +38,13 @@ struct fixture {
 	struct store *st;
 };
 
-static void remove_db(const char *path)
-{
-	char side[80];
-
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-}
-
-static struct store *open_ok(const char *path)
-{
-	struct store *st;
-	char err[256] = "";
-
-	if (store_open(path, &st, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
-	return st;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	int fd;
 
 	assert_non_null(f);
-	snprintf(f->path, sizeof(f->path), "/tmp/parley-conv-XXXXXX");
-	fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	f->st = open_ok(f->path);
+	store_file_new(f->path, sizeof(f->path), "conv");
+	f->st = store_file_open(f->path);
 	*state = f;
 	return 0;
 }
@@ -78,7 +54,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->st);
-	remove_db(f->path);
+	store_file_remove(f->path);
 	free(f);
 	return 0;
 }
@@ -426,7 +402,7 @@ static void first_come_claims(void **state)
 		assert_true(WIFEXITED(status));
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
-	f->st = open_ok(f->path);
+	f->st = store_file_open(f->path);
 	for (int i = 0; i < RACE_CONVS; i++) {
 		assert_int_equal(wins[i], 1);
 		assert_int_equal(busy[i], 1);
@@ -901,7 +877,7 @@ static void migration_from_v4(void **state)
 		" DELETE FROM outbox;"
 		" PRAGMA user_version = 4;");
 
-	f->st = open_ok(f->path);
+	f->st = store_file_open(f->path);
 	/* the upgrade announces nothing */
 	assert_int_equal(store_outbox_pending(f->st, &n_before), 0);
 	assert_int_equal(n_before, 0);

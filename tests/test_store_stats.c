@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "parley/store.h"
+#include "support/store_files.h"
 #include "parley/store_consent.h"
 #include "parley/store_conversation.h"
 #include "parley/store_stats.h"
@@ -39,30 +40,13 @@ struct fixture {
 	struct store_stats stats;   /* 25 KiB: kept off cmocka's stack */
 };
 
-static void remove_db(const char *path)
-{
-	char side[80];
-
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256] = "";
-	int fd;
 
 	assert_non_null(f);
-	snprintf(f->path, sizeof(f->path), "/tmp/parley-stats-XXXXXX");
-	fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	if (store_open(f->path, &f->st, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
+	store_file_new(f->path, sizeof(f->path), "stats");
+	f->st = store_file_open(f->path);
 	*state = f;
 	return 0;
 }
@@ -72,7 +56,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->st);
-	remove_db(f->path);
+	store_file_remove(f->path);
 	free(f);
 	return 0;
 }
