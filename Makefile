@@ -125,10 +125,16 @@ valgrind: deps-test
 
 # Each libFuzzer target runs FUZZ_SECONDS seconds from its seed corpus.
 FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_FLAGS := -std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L $(CJSON_CFLAGS) -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(CODEC_SRC) $(wildcard tests/fuzz/*.h src/codec/*.h include/parley/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L -g -O1 \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(CODEC_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CODEC_SRC)
+
+# the parsers above the codec (MQTT commands, the configuration) need the whole library
+$(BUILD)/fuzz/fuzz_mqtt_command $(BUILD)/fuzz/fuzz_config: $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(ALL_LIBS)
 
 VECTORS ?= $(firstword $(wildcard $(PARLEY_VECTORS) ../shared/vectors/real_pdus.tsv \
 	/work/shared/vectors/real_pdus.tsv))
@@ -141,6 +147,7 @@ fuzz:
 		name=$$(basename $$f); corpus=tests/fuzz/corpus/$$name; \
 		mkdir -p $(BUILD)/fuzz/work-$$name; \
 		echo "== $$name ($(FUZZ_SECONDS) s)"; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/work-$$name $$corpus \
 			$(BUILD)/fuzz/seeds-real 2>&1 \

@@ -877,10 +877,40 @@ static int setup(void **state)
 	return 0;
 }
 
+/*
+ * Payloads that end inside a string, copied into buffers of exactly their
+ * length: nothing may be read past the payload (found by make fuzz: a high
+ * surrogate escape at the very end read one byte beyond it).
+ */
+static void payload_not_a_c_string(void **state)
+{
+	static const char *const cut[] = {
+		"{\"a\":\"\\ud800", "{\"\xfe}s1\\udAcd", "{\"cmd\":\"send\",\"to\":\"\\ud83d",
+		"{\"a\":\"x\\", "{\"a\":\"\\u00", "{\"a", "[",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		size_t len = strlen(cut[i]);
+		char *exact = malloc(len);
+		struct mqtt_command c;
+		struct mqtt_error err;
+
+		assert_non_null(exact);
+		memcpy(exact, cut[i], len);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(mqtt_command_parse(exact, len, &lim, &c, &err), -EINVAL);
+		assert_non_null(err.code);
+		mqtt_command_free(&c);
+		free(exact);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
+		cmocka_unit_test(payload_not_a_c_string),
 		cmocka_unit_test(send_fields),
 		cmocka_unit_test(template_variables),
 		cmocka_unit_test(other_commands),

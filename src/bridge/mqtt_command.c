@@ -144,7 +144,9 @@ static bool scan_string(struct scan *sc)
 			v = STR_NUL;
 		if (u >= 0xD800 && u <= 0xDFFF) {
 			/* a high surrogate must be followed at once by a low one (RFC 8259 section 7) */
-			int low = u <= 0xDBFF && sc->s[sc->pos] == '\\' ? scan_u_escape(sc, sc->pos) : -1;
+			/* the payload is len bytes, not a C string: nothing is read past it */
+			int low = u <= 0xDBFF && sc->pos < sc->len && sc->s[sc->pos] == '\\'
+				  ? scan_u_escape(sc, sc->pos) : -1;
 			if (low >= 0xDC00 && low <= 0xDFFF) {
 				sc->pos += 6;
 			} else {
