@@ -12,26 +12,11 @@
 set -u
 . "$(dirname "$0")/lib.bash"
 . "$(dirname "$0")/lib_mqtt.bash"
-PARLEY=${PARLEY:-build/parley}
-PARLEYD=${PARLEYD:-build/parleyd}
-MODEMSIM=${MODEMSIM:-build/modemsim}
-MQTTC=${MQTTC:-build/mqttc}
 L1=+447700900101
 L2=+447700900102
 C=+447700900321
 
-need_built "$PARLEY" "$PARLEYD" "$MODEMSIM" "$MQTTC"
-
-tmp=$(mktemp -d /tmp/parley-conv-XXXXXX)
-daemon_pid= sub_pid=
-cleanup() {
-	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	[ -n "$sub_pid" ] && kill "$sub_pid" 2>/dev/null && wait "$sub_pid" 2>/dev/null
-	stop_sims
-	stop_broker
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+mqtt_test_begin conv
 
 start_broker || { fail "the broker starts"; exit 1; }
 start_sim 1 $L1

@@ -194,3 +194,26 @@ restart_broker() {
 	echo "restart_broker: mosquitto did not start again on $BROKER_PORT; see $BROKER_LOG" >&2
 	return 1
 }
+
+# mqtt_test_begin NAME: what every end-to-end test with a broker starts with:
+# the programs (PARLEY, PARLEYD, MODEMSIM, MQTTC, overridable), a private $tmp,
+# and a trap that stops $daemon_pid, $sub_pid, the simulators and the broker,
+# then removes $tmp, however the test ends.
+mqtt_test_begin() {
+	PARLEY=${PARLEY:-build/parley}
+	PARLEYD=${PARLEYD:-build/parleyd}
+	MODEMSIM=${MODEMSIM:-build/modemsim}
+	MQTTC=${MQTTC:-build/mqttc}
+	need_built "$PARLEY" "$PARLEYD" "$MODEMSIM" "$MQTTC"
+	tmp=$(mktemp -d "/tmp/parley-$1-XXXXXX")
+	daemon_pid= sub_pid=
+	trap _mqtt_test_end EXIT
+}
+
+_mqtt_test_end() {
+	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+	[ -n "$sub_pid" ] && kill "$sub_pid" 2>/dev/null && wait "$sub_pid" 2>/dev/null
+	stop_sims
+	stop_broker
+	rm -rf "$tmp"
+}
