@@ -262,6 +262,23 @@ rc=$?
 check "a sub whose broker went away exits 3 ($(cat "$tmp/outage.err"))" test $rc -eq 3
 check "TLS works after the restart" mtls pub -t parley/test/outage -m "back over tls"
 
+# --- a persistent session ----------------------------------------------------
+# what the soak's event recorder relies on: messages published while it is
+# away are queued by the broker and handed to its next sub with the same id
+check "--session without -i is a usage error" test "$(status m --session 60 sub -t a)" -eq 2
+m --session 60 -i keeper sub -t parley/test/kept --ready "$tmp/kept.ready" -C 1 -W 5 \
+	>/dev/null 2>&1 &
+kept_pid=$!
+wait_for 5 test -e "$tmp/kept.ready"
+m pub -t parley/test/kept -m first
+wait "$kept_pid"
+m pub -t parley/test/kept -m "while away"
+check "the next sub with the same id gets what was published while it was away" \
+	test "$(m --session 60 -i keeper sub -t parley/test/kept -C 1 -W 5)" = "while away"
+m pub -t parley/test/kept -m "clean again"
+check "a clean session with the same id gets none of it" \
+	test "$(status m -i keeper sub -t parley/test/kept -C 1 -W 1)" -eq 1
+
 stop_broker
 check "stop_broker stops it" test "$(status m -W 2 pub -t a -m b)" -eq 3
 check "stop_broker twice is fine" stop_broker

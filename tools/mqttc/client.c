@@ -189,7 +189,7 @@ static int session_setup(struct client *c)
 	int rc;
 
 	/* without an id the library makes up a random one; that needs a clean session */
-	mosq = c->mosq = mosquitto_new(o->id, true, c);
+	mosq = c->mosq = mosquitto_new(o->id, o->session_s == 0, c);
 	if (!mosq) {
 		fprintf(stderr, "mqttc: cannot make a session: %s\n", strerror(errno));
 		return MQTTC_EXIT_REFUSED;
@@ -300,14 +300,21 @@ static void session_close(struct client *c)
 int client_run(const struct mqttc_opts *o, const struct client_mode *mode, void *ctx)
 {
 	struct client c = { .opt = o, .mode = mode, .ctx = ctx, .status = -1 };
+	mosquitto_property *connect_props = NULL;
 	int rc;
 
 	signals_setup();
 	mosquitto_lib_init();
 	rc = session_setup(&c);
 	if (rc == 0) {
+		/* MQTT 5 ends a session at the disconnect unless told how long to keep it */
+		if (o->session_s && o->protocol == MQTT_PROTOCOL_V5)
+			mosquitto_property_add_int32(&connect_props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+						     o->session_s);
 		/* a blocking TCP connect; CONNACK (and any TLS handshake) come in the loop */
-		rc = mosquitto_connect_bind_v5(c.mosq, o->host, o->port, KEEPALIVE_S, NULL, NULL);
+		rc = mosquitto_connect_bind_v5(c.mosq, o->host, o->port, KEEPALIVE_S, NULL,
+					       connect_props);
+		mosquitto_property_free_all(&connect_props);
 		if (rc != MOSQ_ERR_SUCCESS)
 			client_fail(&c, "cannot connect to %s:%d: %s", o->host, o->port,
 				    error_words(rc));

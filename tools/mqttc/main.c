@@ -39,6 +39,8 @@ static const char usage_text[] =
 	"  --cafile FILE      TLS, trusting this CA; --cert FILE --key FILE: client certificate\n"
 	"  -q 0|1|2           QoS of subscriptions, messages and will (default 1)\n"
 	"  -W SECONDS         give up after this long, 0 never (default 10)\n"
+	"  --session SECONDS  keep the session (with -i ID) this long after a disconnect:\n"
+	"                     the broker queues QoS 1/2 messages for us meanwhile\n"
 	"  --will-topic TOPIC --will-message TEXT [--will-retain]\n"
 	"                     a will the broker publishes if we vanish\n"
 	"  sub: -C COUNT      done after COUNT messages\n"
@@ -53,7 +55,7 @@ static const char usage_text[] =
 enum {
 	OPT_HELP = 256, OPT_CAFILE, OPT_CERT, OPT_KEY, OPT_PROPS, OPT_RETAINED, OPT_READY,
 	OPT_RESPONSE_TOPIC, OPT_CORRELATION, OPT_CORRELATION_HEX, OPT_REPLY_TOPIC, OPT_WILL_TOPIC,
-	OPT_WILL_MESSAGE, OPT_WILL_RETAIN,
+	OPT_WILL_MESSAGE, OPT_WILL_RETAIN, OPT_SESSION,
 };
 
 static const struct option long_opts[] = {
@@ -71,6 +73,7 @@ static const struct option long_opts[] = {
 	{ "will-topic", required_argument, NULL, OPT_WILL_TOPIC },
 	{ "will-message", required_argument, NULL, OPT_WILL_MESSAGE },
 	{ "will-retain", no_argument, NULL, OPT_WILL_RETAIN },
+	{ "session", required_argument, NULL, OPT_SESSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -214,6 +217,11 @@ static int option_number(int opt, const char *arg, struct mqttc_opts *o)
 			return -EINVAL;
 		o->timeout_s = (unsigned)v;
 		return 0;
+	case OPT_SESSION:
+		if (number_arg("--session", arg, 1, 86400 * 7, &v))
+			return -EINVAL;
+		o->session_s = (unsigned)v;
+		return 0;
 	case 'C':
 		if (number_arg("-C", arg, 1, LONG_MAX, &v))
 			return -EINVAL;
@@ -263,6 +271,8 @@ static int options_check(const struct mqttc_opts *o, const bool *given)
 		return usage_error("--will-topic and --will-message go together");
 	if (o->will_retain && !o->will_topic)
 		return usage_error("--will-retain needs --will-topic");
+	if (o->session_s && !o->id)
+		return usage_error("--session needs -i ID: the broker finds a session by its client id");
 	if (o->ntopics == 0)
 		return usage_error("-t TOPIC is required");
 	if (o->cmd != MQTTC_CMD_SUB && o->ntopics > 1)
@@ -312,7 +322,7 @@ static int options_parse(int argc, char **argv, struct mqttc_opts *o)
 		case OPT_PROPS: o->props = true; break;
 		case OPT_RETAINED: o->retained = true; break;
 		case OPT_WILL_RETAIN: o->will_retain = true; break;
-		case 'p': case 'q': case 'W': case 'C': case 'V':
+		case 'p': case 'q': case 'W': case 'C': case 'V': case OPT_SESSION:
 			if (option_number(opt, optarg, o))
 				return -EINVAL;
 			break;

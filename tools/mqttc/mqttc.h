@@ -31,6 +31,7 @@ struct mqttc_opts {
 	const char *cafile, *cert, *key; /* TLS when cafile is set */
 	int qos;
 	unsigned timeout_s;              /* 0: no timeout */
+	unsigned session_s;              /* 0: a clean session; else its expiry after a disconnect */
 	const char *will_topic, *will_message;
 	bool will_retain;
 	/* sub, pub and request */
