@@ -178,6 +178,7 @@ static struct harness *ready_modem(void)
 	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
 	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
 	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK);
 	assert_int_equal(modem_health(h->m)->rssi, 21);
 	assert_string_equal(modem_health(h->m)->operator_name, "EE");
 	return h;
@@ -344,6 +345,81 @@ static void sweep_and_duplicates(void **state)
 	expect(h, "AT+CMGR=7", answer);
 	expect(h, "AT+CMGD=7", OK);
 	assert_int_equal(h->inbound_calls, 2);
+	harness_free(h);
+}
+
+/*
+ * A SIM that filled up while nobody looked (the network then holds new
+ * messages back without a word): the health poll sees messages in storage
+ * and sweeps, instead of waiting for the five-minute sweep.
+ */
+static void full_storage_swept_at_poll(void **state)
+{
+	struct harness *h = ready_modem();
+	char answer[600];
+	(void)state;
+	h->inbound_result = 0;
+	/* a garbled answer, then an empty SIM: no sweep */
+	advance(h, 60000);
+	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
+	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
+	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",31,30\r\n" OK);
+	assert_string_equal(written(h), "");
+	advance(h, 60000);
+	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
+	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
+	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK);
+	assert_string_equal(written(h), "");
+	/* a full one */
+	advance(h, 60000);
+	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
+	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
+	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",30,30,\"SM\",30,30,\"SM\",30,30\r\n" OK);
+	snprintf(answer, sizeof(answer), "\r\n+CMGL: 4,1,,20\r\n%s\r\n" OK, deliver_hex("old one"));
+	expect(h, "AT+CMGL=4", answer);
+	expect(h, "AT+CMGD=4", OK);
+	assert_string_equal(h->last_inbound_text, "old one");
+	harness_free(h);
+}
+
+/* The owner cannot take a message (its disk is full): it stays stored and is offered again soon. */
+static void refused_message_offered_again(void **state)
+{
+	struct harness *h = ready_modem();
+	char answer[600];
+	(void)state;
+	h->inbound_result = -1;
+	modem_says(h, "\r\n+CMTI: \"SM\",3\r\n");
+	snprintf(answer, sizeof(answer), "\r\n+CMGR: 0,,20\r\n%s\r\n" OK, deliver_hex("full disk"));
+	expect(h, "AT+CMGR=3", answer);
+	assert_string_equal(written(h), ""); /* not deleted */
+	advance(h, 4000);
+	assert_string_equal(written(h), "");
+	advance(h, 1000);
+	snprintf(answer, sizeof(answer), "\r\n+CMGL: 3,1,,20\r\n%s\r\n" OK, deliver_hex("full disk"));
+	expect(h, "AT+CMGL=4", answer); /* still refused: again in five seconds */
+	assert_string_equal(written(h), "");
+	h->inbound_result = 0;
+	advance(h, 5000);
+	expect(h, "AT+CMGL=4", answer);
+	expect(h, "AT+CMGD=3", OK);
+	assert_int_equal(h->inbound_calls, 3);
+	/* taken: the next sweep is the usual one, minutes away */
+	advance(h, 10000);
+	assert_string_equal(written(h), "");
+	harness_free(h);
+}
+
+/* Huawei says so itself: ^SMMEMFULL sweeps at once. */
+static void memfull_indication_sweeps(void **state)
+{
+	struct harness *h = ready_modem();
+	(void)state;
+	modem_says(h, "\r\n^SMMEMFULL: \"SM\"\r\n");
+	expect(h, "AT+CMGL=4", OK);
 	harness_free(h);
 }
 
@@ -516,6 +592,9 @@ int main(void)
 		cmocka_unit_test(other_imei_refused),
 		cmocka_unit_test(inbound_deleted_after_commit),
 		cmocka_unit_test(sweep_and_duplicates),
+		cmocka_unit_test(full_storage_swept_at_poll),
+		cmocka_unit_test(memfull_indication_sweeps),
+		cmocka_unit_test(refused_message_offered_again),
 		cmocka_unit_test(direct_delivery_acknowledged),
 		cmocka_unit_test(sends_and_classifies),
 		cmocka_unit_test(send_timeout_recovers),

@@ -237,6 +237,46 @@ static void full_sim_loses_nothing(void **state)
 	down(&s, &l);
 }
 
+/*
+ * A modem that keeps messages in its own memory (EC25: "ME") powers up with
+ * the SIM as its store: what arrived before the driver chose the memory is
+ * on the SIM, and the sweep must read it there too.
+ */
+static void messages_on_the_sim_read_too(void **state)
+{
+	struct sim s;
+	struct link l;
+	(void)state;
+	assert_int_equal(sim_start(&s, "ec25", "--storage-size", "3"), 0);
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"fault\",\"type\":\"storage_full\",\"mem\":\"SM\"}"), 0);
+	assert_int_equal(link_start(&l, &s, "ec25", NULL), 0);
+	assert_true(link_wait_ready(&l, STEP_TIMEOUT_MS));
+	assert_true(link_pump(&l, link_got_inbound, 3, STEP_TIMEOUT_MS));
+	assert_string_equal(l.last_text, "old message 3");
+	/* deleted from the SIM, and reading is back on the modem's memory */
+	cJSON *st = NULL;
+	for (int i = 0; i < 50; i++) {
+		link_pump(&l, link_never, 0, 100);
+		cJSON_Delete(st);
+		st = sim_ctl(&s, "{\"cmd\":\"stored\"}");
+		if (st && cJSON_GetObjectItem(cJSON_GetObjectItem(st, "SM"), "used")->valueint == 0)
+			break;
+	}
+	assert_non_null(st);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(st, "SM"), "used")->valueint, 0);
+	cJSON_Delete(st);
+	st = sim_ctl(&s, "{\"cmd\":\"state\"}");
+	assert_non_null(st);
+	char *text = cJSON_PrintUnformatted(st);
+	assert_non_null(strstr(text, "\"cpms\":[\"ME\",\"ME\",\"ME\"]"));
+	free(text);
+	cJSON_Delete(st);
+	assert_int_equal(sim_do(&s, "{\"cmd\":\"inject\",\"from\":\"+447700900123\",\"text\":\"after the sweep\"}"), 0);
+	assert_true(link_pump(&l, link_got_inbound, 4, STEP_TIMEOUT_MS));
+	assert_string_equal(l.last_text, "after the sweep");
+	down(&s, &l);
+}
+
 static void pin_reports_and_calls(void **state)
 {
 	struct sim s;
@@ -273,6 +313,7 @@ int main(void)
 		cmocka_unit_test_teardown(port_held_elsewhere, stop_leftovers),
 		cmocka_unit_test_teardown(unplug_and_back, stop_leftovers),
 		cmocka_unit_test_teardown(full_sim_loses_nothing, stop_leftovers),
+		cmocka_unit_test_teardown(messages_on_the_sim_read_too, stop_leftovers),
 		cmocka_unit_test_teardown(pin_reports_and_calls, stop_leftovers),
 	};
 	signal(SIGPIPE, SIG_IGN);

@@ -515,6 +515,7 @@ static void health_poll(struct modem *m)
 	modem_cmd(m, "AT+CSQ", "+CSQ:", false, NULL, 0, on_csq, 0);
 	modem_cmd(m, "AT+CREG?", "+CREG:", false, NULL, 0, on_creg, 0);
 	modem_cmd(m, "AT+COPS?", "+COPS:", false, NULL, 0, on_cops, 0);
+	modem_sms_check_storage(m);
 }
 
 /* ---- recovery ---- */
@@ -526,6 +527,8 @@ static void restart_stream(struct modem *m)
 	at_chan_reset(m->chan);
 	m->cmms_on = false;
 	m->sweeping = false;
+	m->reading_sim = false;
+	m->sweep_again = false;
 }
 
 static void on_radio_off(struct modem *m, const struct at_response *r, long arg);
@@ -606,7 +609,9 @@ static void on_urc(void *ctx, const char *line, const char *pdu, bool known)
 	if (m->state == MODEM_STATE_CLOSED)
 		return;
 	if (at_iter_begin(&it, line, "+CMTI:") || at_iter_begin(&it, line, "+CDSI:")) {
-		if (at_iter_skip(&it) && at_iter_next_number(&it, &idx) && idx >= 0)
+		if (m->reading_sim)
+			m->sweep_again = true; /* its index is in another memory than mem1 now */
+		else if (at_iter_skip(&it) && at_iter_next_number(&it, &idx) && idx >= 0)
 			modem_sms_read(m, (int)idx);
 	} else if (strncmp(line, "+CMT:", 5) == 0 && pdu) {
 		modem_sms_direct(m, pdu, false);
@@ -620,6 +625,9 @@ static void on_urc(void *ctx, const char *line, const char *pdu, bool known)
 	} else if (at_iter_begin(&it, line, "+CLIP:")) {
 		at_iter_next_string(&it, number, sizeof(number));
 		incoming_call(m, number);
+	} else if (strncmp(line, "^SMMEMFULL", 10) == 0) {
+		/* Huawei: the SIM is full and the network holds messages back until it is emptied */
+		modem_sms_sweep(m);
 	} else if (strcmp(line, "RING") == 0) {
 		/* +CLIP follows with the number when caller id works; wait a moment for it */
 		if (!m->ring_at)
@@ -644,7 +652,8 @@ static char *dup_or_null(const char *s)
 struct modem *modem_new(const struct modem_config *cfg, const struct modem_events *ev, void *ctx)
 {
 	struct modem *m = calloc(1, sizeof(*m));
-	static const char *const urcs[] = { "+CMTI:", "+CDSI:", "+CREG:", "+CEREG:", "+CLIP:", "RING" };
+	static const char *const urcs[] = { "+CMTI:", "+CDSI:", "+CREG:", "+CEREG:", "+CLIP:", "RING",
+					    "^SMMEMFULL" };
 
 	if (!m)
 		return NULL;

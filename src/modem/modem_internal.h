@@ -48,6 +48,12 @@ struct modem {
 	bool send_in_flight;
 	bool cmms_on;
 	bool sweeping;
+	/* mem1 is the SIM ("SM") for a moment of the sweep, not the profile's storage */
+	bool reading_sim;
+	/* a +CMTI/+CDSI for another memory came while reading_sim: sweep again after */
+	bool sweep_again;
+	/* the owner could not take a stored message (its disk full): look again soon */
+	bool owner_refused;
 
 	uint64_t recent_pdu[MODEM_RECENT_PDUS]; /* hashes of committed PDUs, newest at recent_next-1 */
 	uint64_t recent_at[MODEM_RECENT_PDUS];
@@ -66,6 +72,9 @@ void modem_recover(struct modem *m, const char *why);
 /* modem_sms.c */
 void modem_sms_kick(struct modem *m);              /* start the next send if idle and ready */
 void modem_sms_sweep(struct modem *m);             /* list and read every stored message */
+void modem_sms_check_storage(struct modem *m);     /* sweep if anything waits in storage */
+/* +CPMS: answer to a query: messages stored over the three memories, or -1 */
+long modem_sms_cpms_used(const char *line);
 void modem_sms_read(struct modem *m, int index);   /* +CMTI / +CDSI */
 void modem_sms_direct(struct modem *m, const char *pdu, bool status_report); /* +CMT / +CDS */
 void modem_sms_fail_all(struct modem *m, const char *why, bool in_flight_maybe_sent);

@@ -16,6 +16,8 @@
 #define LIST_TIMEOUT_MS 30000    /* a full SIM lists slowly on SIM800 */
 #define RECENT_WINDOW_MS (24u * 3600 * 1000)
 #define TPDU_MAX_OCTETS 164
+/* a message the owner could not take stays stored; it is offered again this soon */
+#define REFUSED_RETRY_MS 5000
 
 /* ---- sending ---- */
 
@@ -232,8 +234,12 @@ static bool deliver(struct modem *m, const char *pdu_hex, int index, bool status
 	} else {
 		in.decode_error = why;
 	}
-	if (!m->ev->inbound || m->ev->inbound(m->ctx, &in) != 0)
+	if (!m->ev->inbound || m->ev->inbound(m->ctx, &in) != 0) {
+		m->owner_refused = true;
+		if (!m->sweeping && m->next_sweep_at > m->now + REFUSED_RETRY_MS)
+			m->next_sweep_at = m->now + REFUSED_RETRY_MS;
 		return false;
+	}
 	remember(m, h);
 	return true;
 }
@@ -245,17 +251,30 @@ static void delete_index(struct modem *m, int index)
 	modem_cmd(m, cmd, NULL, false, NULL, 0, on_cmgd, index);
 }
 
-static void on_cmgl(struct modem *m, const struct at_response *r, long arg)
+static void sweep_done(struct modem *m)
+{
+	m->sweeping = false;
+	if (m->sweep_again)
+		m->next_sweep_at = m->now;
+	else if (m->owner_refused)
+		m->next_sweep_at = m->now + REFUSED_RETRY_MS;
+	else
+		m->next_sweep_at = m->now + m->cfg.sweep_interval_ms;
+	m->sweep_again = false;
+	m->owner_refused = false;
+}
+
+/* Hands over every listed message; the deletes go out after the list, in order. */
+static bool take_listed(struct modem *m, const struct at_response *r, const char *what)
 {
 	struct at_iter it;
 	long index;
 
-	(void)arg;
-	m->sweeping = false;
-	m->next_sweep_at = m->now + m->cfg.sweep_interval_ms;
 	if (r->final == AT_FINAL_TIMEOUT) {
-		modem_recover(m, "no answer to AT+CMGL");
-		return;
+		m->reading_sim = false;
+		sweep_done(m);
+		modem_recover(m, what);
+		return false;
 	}
 	/* +CMGL: <index>,<stat>,[<alpha>],<length> then the PDU line */
 	for (size_t i = 0; i + 1 < r->nlines; i++) {
@@ -267,6 +286,70 @@ static void on_cmgl(struct modem *m, const struct at_response *r, long arg)
 			i++;
 		}
 	}
+	return true;
+}
+
+static void on_mem1_restored(struct modem *m, const struct at_response *r, long arg)
+{
+	(void)arg;
+	m->reading_sim = false;
+	sweep_done(m);
+	/* left reading the SIM, a +CMTI index would be looked up in the wrong memory */
+	if (r->final != AT_FINAL_OK)
+		modem_recover(m, "cannot select the message storage again");
+}
+
+static void on_cmgl_sim(struct modem *m, const struct at_response *r, long arg)
+{
+	char cmd[64];
+	const char *s = m->cfg.profile->storage;
+
+	(void)arg;
+	if (!take_listed(m, r, "no answer to AT+CMGL"))
+		return;
+	/* after the deletes (queued above), reading goes back to the profile's memory */
+	snprintf(cmd, sizeof(cmd), "AT+CPMS=\"%s\",\"%s\",\"%s\"", s, s, s);
+	modem_cmd(m, cmd, "+CPMS:", false, NULL, 0, on_mem1_restored, 0);
+}
+
+static void on_sim_selected(struct modem *m, const struct at_response *r, long arg)
+{
+	(void)arg;
+	if (r->final != AT_FINAL_OK) {
+		/* no SIM storage to read (or the modem refuses): nothing more to find */
+		m->reading_sim = false;
+		sweep_done(m);
+		/* unless it did switch and its answer was lost */
+		if (r->final == AT_FINAL_TIMEOUT)
+			modem_recover(m, "no answer to AT+CPMS");
+		return;
+	}
+	modem_cmd(m, "AT+CMGL=4", "+CMGL:", true, NULL, LIST_TIMEOUT_MS, on_cmgl_sim, 0);
+}
+
+/*
+ * A modem whose profile keeps messages in its own memory ("ME") still
+ * powers up with the SIM as the store, and whatever arrives between its
+ * boot and our AT+CPMS lands on the SIM where the profile's sweep never
+ * looks. So the sweep reads the SIM too: mem1 alone (the memory that
+ * AT+CMGL, AT+CMGR and AT+CMGD use) is switched for the moment; new
+ * messages keep going to mem3.
+ */
+static void on_cmgl(struct modem *m, const struct at_response *r, long arg)
+{
+	const char *s = m->cfg.profile->storage;
+	char cmd[64];
+
+	(void)arg;
+	if (!take_listed(m, r, "no answer to AT+CMGL"))
+		return;
+	if (!strcmp(s, "SM")) {
+		sweep_done(m);
+		return;
+	}
+	m->reading_sim = true;
+	snprintf(cmd, sizeof(cmd), "AT+CPMS=\"SM\",\"%s\",\"%s\"", s, s);
+	modem_cmd(m, cmd, "+CPMS:", false, NULL, 0, on_sim_selected, 0);
 }
 
 void modem_sms_sweep(struct modem *m)
@@ -274,11 +357,55 @@ void modem_sms_sweep(struct modem *m)
 	if (m->sweeping)
 		return;
 	m->sweeping = true;
+	m->owner_refused = false;
 	m->next_sweep_at = UINT64_MAX;
 	if (modem_cmd(m, "AT+CMGL=4", "+CMGL:", true, NULL, LIST_TIMEOUT_MS, on_cmgl, 0) < 0) {
 		m->sweeping = false;
 		m->next_sweep_at = m->now + m->cfg.sweep_interval_ms;
 	}
+}
+
+/*
+ * +CPMS: "SM",3,30,"SM",3,30,"SM",3,30 (memory, used, total for each of
+ * mem1..mem3). The same memory counted twice only makes the sum bigger,
+ * and all that matters is whether it is zero.
+ */
+long modem_sms_cpms_used(const char *line)
+{
+	struct at_iter it;
+	long used, total, sum = 0;
+	int mems = 0;
+
+	if (!at_iter_begin(&it, line, "+CPMS:"))
+		return -1;
+	while (mems < 3 && at_iter_skip(&it) && at_iter_next_number(&it, &used) &&
+	       at_iter_next_number(&it, &total)) {
+		if (used < 0 || total < 0 || used > total)
+			return -1;
+		sum += used;
+		mems++;
+	}
+	return mems ? sum : -1;
+}
+
+static void on_cpms_query(struct modem *m, const struct at_response *r, long arg)
+{
+	(void)arg;
+	if (r->final == AT_FINAL_OK && r->nlines && modem_sms_cpms_used(r->lines[0]) > 0)
+		modem_sms_sweep(m);
+}
+
+/*
+ * Every message we take is deleted once its owner has it, so anything in
+ * storage was never announced to us: a +CMTI lost in a reset or a reconnect,
+ * or a SIM that filled up (the network then holds new messages back and
+ * sends no indication at all). Asked with every health poll, so that such a
+ * SIM is emptied within a poll interval rather than at the next sweep.
+ */
+void modem_sms_check_storage(struct modem *m)
+{
+	if (!m->sweeping)
+		modem_cmd(m, "AT+CPMS?", "+CPMS:", false, NULL, 0, on_cpms_query, 0);
 }
 
 static void on_cmgr(struct modem *m, const struct at_response *r, long index)
