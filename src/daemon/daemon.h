@@ -20,6 +20,19 @@ struct keywords;
 struct send_guard;
 
 /* One modem and the line (SIM) it serves. */
+/*
+ * What a modem said about a message that the store could not take at once
+ * (a full disk, a locked database): kept here and written before the line
+ * sends anything else, so that a sent message never stays "sending".
+ */
+struct unrecorded {
+	int64_t id, at, retry_at;
+	int seq, mr;                 /* mr >= 0: the segment went out */
+	bool temporary, maybe_sent;
+	char error[96];
+};
+#define UNRECORDED_MAX 8
+
 struct line {
 	struct daemon *d;
 	const struct conf_modem *conf;
@@ -32,6 +45,8 @@ struct line {
 	int64_t next_send_at;    /* the rate limit's next slot */
 	int64_t day;             /* the day sent_today counts, in days since the epoch */
 	unsigned sent_today;
+	struct unrecorded unrecorded[UNRECORDED_MAX];
+	unsigned nunrecorded;
 };
 
 struct daemon {

@@ -4,6 +4,7 @@
  * up), within its rate per minute and daily cap. The store's claim is the
  * single place a message leaves the queue.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,8 +25,65 @@ static int64_t retry_delay(const struct daemon *d, int attempts)
 	return ms < RETRY_MAX_MS ? ms : RETRY_MAX_MS;
 }
 
+/* 0 when the store has it; 1 when it should be tried again later */
+static int record(struct line *l, const struct unrecorded *u)
+{
+	struct daemon *d = l->d;
+	int rc;
+
+	if (u->mr >= 0) {
+		rc = store_segment_sent(d->store, u->id, u->seq, u->mr, u->at);
+	} else {
+		rc = store_send_failed(d->store, u->id, u->temporary, u->maybe_sent, u->retry_at,
+				       u->error, u->at);
+		/* unknown: the customer may have it; the configuration says whether to send again */
+		if (rc == 0 && u->maybe_sent)
+			rc = d->conf.unknown_requeue ? store_retry(d->store, u->id, u->at)
+						     : store_hold(d->store, u->id, u->at);
+	}
+	/* a message no longer sending (cancelled meanwhile) has nothing left to record */
+	return rc == 0 || rc == -EPERM || rc == -ENOENT || rc == -EINVAL ? 0 : 1;
+}
+
+/* Records an outcome now, or keeps it for later when the store cannot take it. */
+static void record_or_keep(struct line *l, const struct unrecorded *u)
+{
+	if (l->nunrecorded == 0 && record(l, u) == 0)
+		return;
+	if (l->nunrecorded == UNRECORDED_MAX) {
+		/* never reached: a line with anything unrecorded sends nothing more */
+		log_error("message %lld: outcome lost, the store refused it: %s", (long long)u->id,
+			  store_error(l->d->store));
+		return;
+	}
+	if (l->nunrecorded == 0)
+		log_error("message %lld via %s: the store cannot record what the modem said (%s); "
+			  "kept, and nothing more goes out on this line until it can",
+			  (long long)u->id, l->conf->name, store_error(l->d->store));
+	l->unrecorded[l->nunrecorded++] = *u;
+}
+
+/* Writes what was kept, oldest first; true when nothing is left. */
+static bool record_kept(struct line *l)
+{
+	unsigned done = 0;
+
+	while (done < l->nunrecorded && record(l, &l->unrecorded[done]) == 0)
+		done++;
+	if (done) {
+		memmove(l->unrecorded, l->unrecorded + done,
+			(l->nunrecorded - done) * sizeof(l->unrecorded[0]));
+		l->nunrecorded -= done;
+		if (!l->nunrecorded)
+			log_info("%s: the store took what the modem said; sending again", l->conf->name);
+	}
+	return l->nunrecorded == 0;
+}
+
 static bool may_send(struct line *l, int64_t now)
 {
+	if (!record_kept(l))
+		return false;
 	if (modem_state(l->modem) != MODEM_STATE_READY || l->msg_id || now < l->next_send_at)
 		return false;
 	if (now / DAY_MS != l->day) {
@@ -102,6 +160,10 @@ void outbound_run(struct daemon *d, int64_t now)
 				soonest = d->lines[i].next_send_at; /* a rate slot opens sooner */
 		d->next_due = soonest;
 	}
+	/* what a line could not record is tried again each second, due messages or not */
+	for (unsigned i = 0; i < d->nlines; i++)
+		if (d->lines[i].nunrecorded && d->next_due > now + 1000)
+			d->next_due = now + 1000;
 }
 
 static struct line *line_of(struct daemon *d, int64_t id)
@@ -124,7 +186,8 @@ void outbound_sent(void *ctx, uint64_t token, const struct modem_send_result *r)
 	if (!l || l->msg_failed)
 		return;
 	if (r->mr >= 0) {
-		store_segment_sent(d->store, id, seq, r->mr, now);
+		struct unrecorded u = { .id = id, .seq = seq, .mr = r->mr, .at = now };
+		record_or_keep(l, &u);
 		if (++l->segments_sent == l->segments) {
 			l->msg_id = 0;
 			l->sent_today++;
@@ -141,13 +204,12 @@ void outbound_sent(void *ctx, uint64_t token, const struct modem_send_result *r)
 	store_message_free(&m);
 	bool temporary = r->error_class == AT_ERROR_TEMPORARY;
 	int64_t retry_at = temporary && attempts <= (int)d->conf.retries ? now + retry_delay(d, attempts) : 0;
-	bool maybe_sent = r->maybe_sent || seq > 1;
-	store_send_failed(d->store, id, temporary, maybe_sent, retry_at, r->error, now);
-	/* unknown: the customer may have it; the configuration says whether to send again */
-	if (maybe_sent && d->conf.unknown_requeue)
-		store_retry(d->store, id, now);
-	else if (maybe_sent)
-		store_hold(d->store, id, now);
+	struct unrecorded u = {
+		.id = id, .seq = seq, .mr = -1, .at = now, .retry_at = retry_at,
+		.temporary = temporary, .maybe_sent = r->maybe_sent || seq > 1,
+	};
+	snprintf(u.error, sizeof(u.error), "%s", r->error ? r->error : "error");
+	record_or_keep(l, &u);
 	log_warning("message %lld segment %d via %s failed: %s%s", (long long)id, seq, l->conf->name,
 		    r->error ? r->error : "error", r->maybe_sent ? " (it may have gone out)" : "");
 	d->wake = true;
