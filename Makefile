@@ -33,6 +33,7 @@ LIB_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/mod
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 MODEMSIM_SRC := $(sort $(wildcard tools/modemsim/*.c))
 MQTTC_SRC := $(sort $(wildcard tools/mqttc/*.c))
+SOAKCHECK_SRC := $(sort $(wildcard tools/soakcheck/*.c))
 DAEMON_SRC := $(sort $(wildcard src/daemon/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
@@ -51,6 +52,7 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 PARLEYD := $(if $(DAEMON_SRC),$(BUILD)/parleyd)
 MODEMSIM := $(if $(MODEMSIM_SRC),$(BUILD)/modemsim)
 MQTTC := $(if $(MQTTC_SRC),$(BUILD)/mqttc)
+SOAKCHECK := $(BUILD)/soakcheck
 LIB := $(BUILD)/libparley.a
 PARLEY := $(BUILD)/parley
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -66,7 +68,7 @@ MOSQUITTO_LIBS = $(shell $(PKG_CONFIG) --libs libmosquitto 2>/dev/null || echo -
 # everything the daemon and the tests may need; static linking keeps only what is used
 ALL_LIBS = $(SERIAL_LIBS) $(SQLITE_LIBS) $(CONFIG_LIBS) $(CJSON_LIBS) $(MOSQUITTO_LIBS)
 
-.PHONY: all test check valgrind fuzz bench install demo clean deps-build deps-test
+.PHONY: all test soak check valgrind fuzz bench install demo clean deps-build deps-test
 
 all: deps-build $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC)
 
@@ -97,6 +99,10 @@ $(BUILD)/modemsim: $(MODEMSIM_OBJ) $(LIB)
 $(BUILD)/mqttc: $(MQTTC_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MQTTC_OBJ) $(LIB) $(CJSON_LIBS) $(MOSQUITTO_LIBS)
 
+# reconciles a fault-suite run (tests/soak.sh): reads the store, the events, the network
+$(SOAKCHECK): $(SOAKCHECK_SRC:%.c=$(BUILD)/%.o)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) $(CJSON_LIBS)
+
 $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers -o $@ $< $(SUPPORT_OBJ) $(LIB) $(ALL_LIBS) $(CMOCKA_LIBS)
@@ -105,9 +111,17 @@ $(BUILD)/bench/%: bench/%.c $(BENCH_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CJSON_CFLAGS) $(CFLAGS) -O2 -o $@ $< $(BENCH_SUPPORT_OBJ) $(LIB) $(ALL_LIBS)
 
+PROGRAMS_ENV = PARLEY=$(PARLEY) PARLEYD=$(PARLEYD) MODEMSIM=$(MODEMSIM) MQTTC=$(MQTTC) SOAKCHECK=$(SOAKCHECK)
+
 test: deps-test
-	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(TESTS)
-	@PARLEY=$(PARLEY) PARLEYD=$(PARLEYD) MODEMSIM=$(MODEMSIM) MQTTC=$(MQTTC) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(SOAKCHECK) $(TESTS)
+	@$(PROGRAMS_ENV) tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
+
+# The fault suite for as long as SOAK_SECONDS says (make test runs it for 45 s).
+SOAK_SECONDS ?= 600
+soak: deps-test
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(SOAKCHECK)
+	@$(PROGRAMS_ENV) SOAK_SECONDS=$(SOAK_SECONDS) tests/run-tests tests/soak.sh
 
 # The same tests with ASan + UBSan, in their own build directory.
 check: deps-test
@@ -119,8 +133,8 @@ check: deps-test
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 valgrind: deps-test
 	@tools/ensure-deps valgrind
-	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(TESTS)
-	@PARLEY=$(PARLEY) MODEMSIM=$(MODEMSIM) MQTTC=$(MQTTC) TEST_WRAPPER="$(VALGRIND)" MODEMSIM_WRAPPER="$(VALGRIND)" \
+	@$(MAKE) --no-print-directory $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(SOAKCHECK) $(TESTS)
+	@PARLEY=$(PARLEY) MODEMSIM=$(MODEMSIM) MQTTC=$(MQTTC) SOAKCHECK=$(SOAKCHECK) TEST_WRAPPER="$(VALGRIND)" MODEMSIM_WRAPPER="$(VALGRIND)" \
 		tests/run-tests $(TESTS) $(sort $(wildcard tests/*.sh))
 
 # Each libFuzzer target runs FUZZ_SECONDS seconds from its seed corpus.
