@@ -4,8 +4,9 @@
 # over MQTT and `parley send`, customers writing in, some in three parts,
 # some writing STOP), while a fault injector, every SOAK_FAULT_GAP seconds on
 # average, does one of: kill -9 the daemon, restart the broker, unplug a
-# modem and plug it back, make a modem answer +CMS ERROR, nothing at all or
-# garbage, fill a SIM, fill the disk under the store (a tmpfs; needs root).
+# modem and plug it back, make a modem answer +CMS ERROR, nothing at all,
+# garbage or an answer without its final line, lose the network for a few
+# seconds, fill a SIM, fill the disk under the store (a tmpfs; needs root).
 # Then every fault is lifted, the daemon drains, and tools/soakcheck
 # reconciles the store, what the simulated network received and every event
 # the broker handed an MQTT recorder (see its header for the checks).
@@ -235,7 +236,7 @@ disk_fill() {
 }
 disk_free() { [ -e "${disk:-/nonexistent}/filler" ] && rm -f "$disk/filler" && say "disk freed"; }
 fault() {
-	local sim=$((RANDOM % 3)) kind=$((RANDOM % 9))
+	local sim=$((RANDOM % 3)) kind=$((RANDOM % 11))
 	case $kind in
 	0 | 1)
 		say "kill -9 the daemon"
@@ -278,6 +279,19 @@ fault() {
 		say "modem $sim: SIM full ($(ctl "$sim" '{"cmd":"fault","type":"storage_full"}'))"
 		fault_n[sim_full]=$((${fault_n[sim_full]:-0} + 1))
 		;;
+	9)
+		say "modem $sim: registration lost"
+		ctl "$sim" '{"cmd":"registration","stat":0,"eps_stat":0}' >/dev/null
+		sleep $((1 + RANDOM % 3)).$((RANDOM % 10))
+		ctl "$sim" '{"cmd":"registration","stat":1,"eps_stat":1}' >/dev/null
+		say "modem $sim: registered again"
+		fault_n[registration]=$((${fault_n[registration]:-0} + 1))
+		;;
+	10)
+		say "modem $sim: the next answer loses its final line"
+		ctl "$sim" '{"cmd":"fault","type":"drop_line","line":-1}' >/dev/null
+		fault_n[drop_line]=$((${fault_n[drop_line]:-0} + 1))
+		;;
 	8)
 		if disk_fill; then
 			sleep $((2 + RANDOM % 3)).$((RANDOM % 10))
@@ -303,6 +317,7 @@ echo "# faults:$summary; daemon starts: $starts, exits by itself: $exits"
 disk_free
 for i in 0 1 2; do
 	ctl "$i" '{"cmd":"fault","type":"clear"}' >/dev/null
+	ctl "$i" '{"cmd":"registration","stat":1,"eps_stat":1}' >/dev/null
 	ctl "$i" '{"cmd":"replug"}' >/dev/null 2>&1
 done
 [ -n "$BROKER_PID" ] || restart_broker
