@@ -96,6 +96,8 @@ enum store_stmt {
 	STMT_CONV_TAG_COUNT,
 	STMT_CONV_NOTE,
 	STMT_CONV_RELEASE_ALL,
+	STMT_CONV_ANSWERED,
+	STMT_CONV_STILL_WAITING,
 	STMT_CAMPAIGN_NEW,
 	STMT_CAMPAIGN_LINK,
 	STMT_CAMPAIGN_BLOCKED,
@@ -215,12 +217,16 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
  * to the conversation of (line, peer), opening one if there is none, and
  * applies the message to it: inbound is CUSTOMER_MESSAGE, outbound with an
  * agent AGENT_MESSAGE, without AUTO_MESSAGE (policy/conversation.h), in
- * the caller's transaction. *conversation_id (may be NULL) gets its id.
- * 0, -ENOMEM, -EIO.
+ * the caller's transaction. answers (0 none) is the customer's message an
+ * automated outbound one answers (store_new_message.answers): AUTO_ANSWER
+ * when no other customer message of the wait is left unanswered.
+ * *conversation_id (may be NULL) gets its id.
+ * 0, -EINVAL (answers is not a customer's message in this conversation),
+ * -ENOMEM, -EIO.
  */
 int store_conversation_touch(struct store *st, const char *line, const char *peer,
-			     int64_t message_id, bool inbound, const char *agent, int64_t now,
-			     int64_t *conversation_id);
+			     int64_t message_id, bool inbound, const char *agent, int64_t answers,
+			     int64_t now, int64_t *conversation_id);
 
 /*
  * Message id went out: its conversation's last_out_at, in the caller's
