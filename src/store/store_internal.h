@@ -1,7 +1,8 @@
 /*
  * What the store's files share and nobody else sees: the handle, its cache
  * of prepared statements, transactions, errors, and the message record
- * helpers. Not installed; include only from src/store/.
+ * helpers. Not installed; include only from src/store/ (and the store's
+ * tests, which read store_stats_statements).
  */
 #ifndef PARLEY_STORE_INTERNAL_H
 #define PARLEY_STORE_INTERNAL_H
@@ -244,6 +245,14 @@ int store_consent_each_by_id(struct store *st, int64_t id,
 /* The outbound categories and the consent flow's purposes the store accepts. */
 bool store_category_valid(const char *category);
 bool store_purpose_valid(const char *purpose);
+
+/* ---- store_stats.c ---- */
+
+/*
+ * Every statement store_stats runs, NULL-terminated, as SQL text: the test
+ * that checks their query plans reads them here, so it checks what runs.
+ */
+extern const char *const store_stats_statements[];
 
 /* Validates a caller's string: non-NULL and non-empty. */
 static inline bool store_str_ok(const char *s)
