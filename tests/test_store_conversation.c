@@ -997,7 +997,8 @@ static void migration_from_v4(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	raw_sql(f->path,
-		"DROP TRIGGER outbox_campaign_done; DROP INDEX messages_campaign;"
+		"DROP INDEX messages_created;"
+		" DROP TRIGGER outbox_campaign_done; DROP INDEX messages_campaign;"
 		" ALTER TABLE messages DROP COLUMN campaign_id; DROP TABLE campaigns;"
 		" DROP INDEX messages_follow_ups; ALTER TABLE messages DROP COLUMN cancel_on_reply;"
 		" DROP TRIGGER outbox_conversation_new; DROP TRIGGER outbox_conversation;"
