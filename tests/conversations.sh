@@ -7,6 +7,8 @@
 # console goes offline and after the grace period the conversation returns to
 # the queue; close, and a customer writing again reopens it; one
 # acknowledgement when nobody is online; unanswered alerts with escalation;
+# a keyword rule's reply answers the customer (no alert), an event-only rule
+# does not;
 # follow-ups cancelled when the customer writes first or by their key.
 # Every process it starts, it stops (trap).
 set -u
@@ -39,7 +41,8 @@ mqtt = { host = "127.0.0.1"; port = $BROKER_PORT; gateway_id = "gw"; agent_grace
          stats_interval = 1; };
 templates = { eta = "Hi {name}, your order arrives {day}."; };
 rules = ( { keyword = "CONFIRM"; match = "first_word"; reply = "Thanks, your appointment is confirmed.";
-            event = true; } );
+            event = true; },
+          { keyword = "CALLBACK"; match = "first_word"; event = true; } );
 automation = { auto_ack = "Thanks! An agent will answer soon."; ack_idle = 3600;
                unanswered_after = 1; escalate_every = 1; escalate_max = 2; };
 EOF
@@ -134,6 +137,17 @@ check "CONFIRM (first word) gets the rule's reply" wait_for 10 rule_reply
 wait $rsub
 check "and the received event names the rule" grep -q '"keyword":"rule:confirm"' "$tmp/received.log"
 check "no acknowledgement on top of the rule's answer" sh -c "! $MODEMSIM --control $tmp/sim1.sock --send '{\"cmd\":\"sent\"}' | grep -q '\"to\":\"$R\",\"text\":\"Thanks! An agent'"
+# the reply answered the customer: nobody waits for an agent, so no alert;
+# a rule that only raises an event answers nobody: the wait and its alert stay
+r_conv=$(grep "\"peer\":\"$R\"" "$tmp/conv.log" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+answered() { cmd "{\"cmd\":\"conversation\",\"conversation\":$r_conv}" | grep -q '"state":"waiting_customer"'; }
+check "the rule's reply answered: the conversation ($r_conv) waits for the customer" wait_for 10 answered
+E=+447700900778
+ctl 1 "{\"cmd\":\"inject\",\"from\":\"$E\",\"text\":\"Callback please\"}" >/dev/null
+alert_for() { grep '"kind":"unanswered"' "$tmp/conv.log" | grep -q "\"peer\":\"$1\""; }
+check "an event-only rule leaves the customer waiting: unanswered alert raised" wait_for 10 alert_for "$E"
+no_alert_for() { ! alert_for "$1"; }
+check "no unanswered alert for the customer the rule answered" no_alert_for "$R"
 
 # ---- follow-ups: cancelled when the customer writes first, or by their key ----
 F=+447700900654

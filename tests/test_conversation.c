@@ -21,17 +21,17 @@
 /* The diagram, one row per state, columns in enum conv_event order. */
 static const struct {
 	enum conv_state from;
-	enum conv_state to[5];   /* customer, agent, auto, close, reopen */
+	enum conv_state to[6];   /* customer, agent, auto, auto answer, close, reopen */
 } table[] = {
-	{ O, { WA, WC, O, C, O } },
-	{ WC, { WA, WC, WC, C, WC } },
-	{ WA, { WA, WC, WA, C, WA } },
-	{ C, { WA, WC, O, C, WA } },
+	{ O, { WA, WC, O, O, C, O } },
+	{ WC, { WA, WC, WC, WC, C, WC } },
+	{ WA, { WA, WC, WA, WC, C, WA } },
+	{ C, { WA, WC, O, C, C, WA } },
 };
 
 static const enum conv_event events[] = {
-	CONV_EV_CUSTOMER_MESSAGE, CONV_EV_AGENT_MESSAGE, CONV_EV_AUTO_MESSAGE, CONV_EV_CLOSE,
-	CONV_EV_REOPEN,
+	CONV_EV_CUSTOMER_MESSAGE, CONV_EV_AGENT_MESSAGE, CONV_EV_AUTO_MESSAGE, CONV_EV_AUTO_ANSWER,
+	CONV_EV_CLOSE, CONV_EV_REOPEN,
 };
 
 static void every_pair(void **state)
@@ -40,7 +40,7 @@ static void every_pair(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		for (size_t j = 0; j < 5; j++) {
+		for (size_t j = 0; j < 6; j++) {
 			enum conv_state got = conversation_next(table[i].from, events[j]);
 
 			if (got != table[i].to[j])
@@ -50,7 +50,7 @@ static void every_pair(void **state)
 					 conversation_state_name(table[i].to[j]));
 			cells++;
 		}
-	assert_int_equal(cells, 4 * 5);
+	assert_int_equal(cells, 4 * 6);
 }
 
 /* The lines of the drawing, read as sentences. */
@@ -65,6 +65,10 @@ static void the_diagram_in_words(void **state)
 	assert_int_equal(conversation_next(WC, CONV_EV_CUSTOMER_MESSAGE), WA);
 	/* automation does not answer a customer waiting for a person */
 	assert_int_equal(conversation_next(WA, CONV_EV_AUTO_MESSAGE), WA);
+	/* unless it answers the customer's message (a keyword rule's reply) */
+	assert_int_equal(conversation_next(WA, CONV_EV_AUTO_ANSWER), WC);
+	/* which reopens nothing an agent closed */
+	assert_int_equal(conversation_next(C, CONV_EV_AUTO_ANSWER), C);
 	/* both waiting states close; a closed one reopens waiting for an agent */
 	assert_int_equal(conversation_next(WA, CONV_EV_CLOSE), C);
 	assert_int_equal(conversation_next(WC, CONV_EV_CLOSE), C);
@@ -77,6 +81,7 @@ static void first_states(void **state)
 	assert_int_equal(conversation_first(CONV_EV_CUSTOMER_MESSAGE), WA);
 	assert_int_equal(conversation_first(CONV_EV_AGENT_MESSAGE), WC);
 	assert_int_equal(conversation_first(CONV_EV_AUTO_MESSAGE), O);
+	assert_int_equal(conversation_first(CONV_EV_AUTO_ANSWER), O);
 	assert_int_equal(conversation_first(CONV_EV_CLOSE), C);
 	assert_int_equal(conversation_first(CONV_EV_REOPEN), WA);
 }
@@ -101,7 +106,7 @@ static void names(void **state)
 static void out_of_range(void **state)
 {
 	(void)state;
-	assert_int_equal(conversation_next(WA, (enum conv_event)5), WA);
+	assert_int_equal(conversation_next(WA, (enum conv_event)6), WA);
 	assert_int_equal(conversation_next(WA, (enum conv_event)-1), WA);
 	assert_int_equal(conversation_next((enum conv_state)7, CONV_EV_CLOSE), 7);
 }

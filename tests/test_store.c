@@ -179,7 +179,7 @@ static void test_state_names(void **state)
 	assert_string_equal(store_state_name(STORE_PARTIAL), "partial");
 	assert_int_equal(store_state_from_name("nonsense"), -EINVAL);
 	assert_int_equal(store_state_from_name(NULL), -EINVAL);
-	assert_int_equal(store_schema_version(), 7);
+	assert_int_equal(store_schema_version(), 8);
 }
 
 static void test_bad_arguments(void **state)

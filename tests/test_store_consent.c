@@ -400,10 +400,13 @@ static void sent_counts(void **state)
 	assert_int_equal(count, 0);
 }
 
-/* What schema steps 5 (conversations), 6 (follow-ups) and 7 (campaigns) added, dropped to
- * make an older file. */
+/*
+ * What schema steps 5 (conversations), 6 (follow-ups), 7 (campaigns) and 8
+ * (the period index) added, dropped to make an older file.
+ */
 #define V5_OBJECTS \
-	"DROP TRIGGER outbox_campaign_done; DROP INDEX messages_campaign;" \
+	"DROP INDEX messages_created;" \
+	" DROP TRIGGER outbox_campaign_done; DROP INDEX messages_campaign;" \
 	" ALTER TABLE messages DROP COLUMN campaign_id; DROP TABLE campaigns;" \
 	" DROP INDEX messages_follow_ups; ALTER TABLE messages DROP COLUMN cancel_on_reply;" \
 	" DROP TRIGGER outbox_conversation_new; DROP TRIGGER outbox_conversation;" \

@@ -2,7 +2,7 @@
  * Conversations on a real SQLite file: opened by either direction, linked
  * when a message's line is known (stored, queued for a line, claimed), the
  * state, unread and waiting_since through customer, automated and agent
- * messages, first-come claims between two processes, release and transfer
+ * messages and automated answers (a keyword rule's reply), first-come claims between two processes, release and transfer
  * permissions, close and reopen, tags, notes merged into the history, an
  * agent's conversations released, list filters, one outbox event per
  * change, and a version-4 file's messages linked by the migration.
@@ -140,6 +140,41 @@ static enum conv_state state_of(struct store *st, int64_t id)
 	s = c.state;
 	store_conversation_free(&c);
 	return s;
+}
+
+/* Automation's answer (a keyword rule's reply) to customer message answered, from line. */
+static int answer(struct store *st, const char *to, const char *line, int64_t answered,
+		  int64_t now, int64_t *id)
+{
+	struct store_new_message m = { .to = to, .text = "Confirmed, see you at 10.", .line = line,
+				       .category = "conversational", .answers = answered };
+
+	return store_enqueue(st, &m, now, id, NULL);
+}
+
+/* Messages in every state. */
+static int64_t messages_stored(struct store *st)
+{
+	int64_t counts[STORE_PARTIAL + 1] = { 0 }, n = 0;
+
+	assert_int_equal(store_counts(st, counts), 0);
+	for (int i = 0; i <= STORE_PARTIAL; i++)
+		n += counts[i];
+	return n;
+}
+
+/* The conversation's (state, waiting_since, unread) after a step, in one check. */
+static void expect(struct store *st, int64_t id, enum conv_state state, int64_t waiting_since,
+		   int unread)
+{
+	struct store_conversation c;
+
+	assert_int_equal(store_conversation_get(st, id, &c), 0);
+	if (c.state != state || c.waiting_since != waiting_since || c.unread != unread)
+		fail_msg("conversation %lld: %s since %lld, %d unread; expected %s since %lld, %d",
+			 (long long)id, conversation_state_name(c.state), (long long)c.waiting_since,
+			 c.unread, conversation_state_name(state), (long long)waiting_since, unread);
+	store_conversation_free(&c);
 }
 
 /* An SQL script run straight on the file, as a person with the sqlite3 shell would. */
@@ -840,6 +875,102 @@ static void outbox_events(void **state)
 	assert_int_equal(e.n, sizeof(want) / sizeof(want[0]));
 }
 
+/*
+ * A keyword rule's reply answers the customer's message: the conversation
+ * waits for the customer (no unanswered alert) unless another message of
+ * the customer's is still unanswered; unread stays for the agents.
+ */
+static void automated_answers(void **state)
+{
+	struct fixture *f = *state;
+	struct store_message m;
+	int64_t id, in, q, c1, c2, reply = 0, n0 = 0, n1 = 0;
+	struct events e = { 0 };
+
+	assert_int_equal(store_outbox_enable(f->st, true), 0);
+
+	/* the only message waiting, answered */
+	in = inbound(f->st, L1, P1, "CONFIRM", T0);
+	id = conv_of(f->st, in);
+	expect(f->st, id, CONV_WAITING_AGENT, T0, 1);
+	assert_int_equal(answer(f->st, P1, L1, in, T0 + 10, &reply), 0);
+	assert_int_equal(conv_of(f->st, reply), id);
+	expect(f->st, id, CONV_WAITING_CUSTOMER, 0, 1);
+	assert_int_equal(store_get(f->st, reply, &m), 0);
+	assert_null(m.agent);
+	store_message_free(&m);
+	assert_true(store_outbox_list(f->st, 0, 1000, collect_event, &e) > 0);
+	assert_int_equal(e.ref[e.n - 1], id);
+	assert_string_equal(e.state[e.n - 1], "waiting_customer");
+	char want[80];
+	snprintf(want, sizeof(want), "answered automatically (message %lld to message %lld)",
+		 (long long)reply, (long long)in);
+	assert_string_equal(e.detail[e.n - 1], want);
+	/* the customer writes again: a new wait */
+	q = inbound(f->st, L1, P1, "and parking?", T0 + 20);
+	expect(f->st, id, CONV_WAITING_AGENT, T0 + 20, 2);
+
+	/* an earlier question is still unanswered: the conversation still waits from it */
+	q = inbound(f->st, L1, P2, "where is my parcel?", T0);
+	c1 = inbound(f->st, L1, P2, "CONFIRM", T0 + 5);
+	id = conv_of(f->st, q);
+	assert_int_equal(answer(f->st, P2, L1, c1, T0 + 10, NULL), 0);
+	expect(f->st, id, CONV_WAITING_AGENT, T0, 2);
+
+	/* answered first, a question after it (not read by the consent flow yet): the wait moves to it */
+	c1 = inbound(f->st, L2, P1, "CONFIRM", T0);
+	q = inbound(f->st, L2, P1, "also, can I bring a friend?", T0 + 5);
+	id = conv_of(f->st, c1);
+	assert_int_equal(answer(f->st, P1, L2, c1, T0 + 10, NULL), 0);
+	expect(f->st, id, CONV_WAITING_AGENT, T0 + 5, 2);
+
+	/* two rule keywords in a row, each answered in turn */
+	c1 = inbound(f->st, L2, P2, "CONFIRM", T0);
+	c2 = inbound(f->st, L2, P2, "HOURS", T0 + 5);
+	id = conv_of(f->st, c1);
+	assert_int_equal(answer(f->st, P2, L2, c1, T0 + 10, NULL), 0);
+	expect(f->st, id, CONV_WAITING_AGENT, T0 + 5, 2);
+	assert_int_equal(answer(f->st, P2, L2, c2, T0 + 11, NULL), 0);
+	expect(f->st, id, CONV_WAITING_CUSTOMER, 0, 2);
+
+	/* an agent closed it before the rule answered: it stays closed, the assignee kept */
+	in = inbound(f->st, L1, P3, "CONFIRM", T0);
+	id = conv_of(f->st, in);
+	assert_int_equal(store_conversation_claim(f->st, id, "alice", T0 + 1), 0);
+	assert_int_equal(store_conversation_close(f->st, id, "alice", T0 + 2), 0);
+	assert_int_equal(answer(f->st, P3, L1, in, T0 + 10, NULL), 0);
+	expect(f->st, id, CONV_CLOSED, 0, 1);
+	assert_string_equal(assignee_of(f->st, id), "alice");
+	/* an agent answered first: still waiting for the customer */
+	in = inbound(f->st, L1, P3, "CONFIRM", T0 + 20);
+	(void)enqueue(f->st, P3, L1, "alice", T0 + 21);
+	assert_int_equal(answer(f->st, P3, L1, in, T0 + 22, NULL), 0);
+	expect(f->st, id, CONV_WAITING_CUSTOMER, 0, 0);
+
+	/* refused, and nothing queued: not a customer's message of this conversation, no line, an agent */
+	in = inbound(f->st, L2, P3, "CONFIRM", T0);
+	id = conv_of(f->st, in);
+	n0 = messages_stored(f->st);
+	assert_int_equal(answer(f->st, P1, L2, in, T0 + 10, NULL), -EINVAL);  /* P1's is not it */
+	assert_int_equal(answer(f->st, P3, L1, in, T0 + 10, NULL), -EINVAL);  /* another line */
+	assert_int_equal(answer(f->st, P3, L2, reply, T0 + 10, NULL), -EINVAL); /* ours */
+	assert_int_equal(answer(f->st, P3, L2, 999999, T0 + 10, NULL), -EINVAL);
+	assert_int_equal(answer(f->st, P3, NULL, in, T0 + 10, NULL), -EINVAL);
+	assert_int_equal(answer(f->st, P3, L2, -1, T0 + 10, NULL), -EINVAL);
+	assert_int_equal(answer(f->st, "+447700900199", L2, in, T0 + 10, NULL), -EINVAL); /* no conversation */
+	{
+		struct store_new_message m2 = { .to = P3, .text = "x", .line = L2, .agent = "bob",
+						.answers = in };
+
+		assert_int_equal(store_enqueue(f->st, &m2, T0 + 10, NULL, NULL), -EINVAL);
+	}
+	n1 = messages_stored(f->st);
+	assert_int_equal(n1, n0);
+	assert_int_equal(store_conversation_find(f->st, L2, "+447700900199", &(struct store_conversation){ 0 }),
+			 -ENOENT);
+	expect(f->st, id, CONV_WAITING_AGENT, T0, 1);
+}
+
 /* A version-4 file's messages are linked to conversations by the migration. */
 static void migration_from_v4(void **state)
 {
@@ -866,7 +997,8 @@ static void migration_from_v4(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	raw_sql(f->path,
-		"DROP TRIGGER outbox_campaign_done; DROP INDEX messages_campaign;"
+		"DROP INDEX messages_created;"
+		" DROP TRIGGER outbox_campaign_done; DROP INDEX messages_campaign;"
 		" ALTER TABLE messages DROP COLUMN campaign_id; DROP TABLE campaigns;"
 		" DROP INDEX messages_follow_ups; ALTER TABLE messages DROP COLUMN cancel_on_reply;"
 		" DROP TRIGGER outbox_conversation_new; DROP TRIGGER outbox_conversation;"
@@ -948,6 +1080,7 @@ int main(void)
 		T(release_agent),
 		T(list_filters),
 		T(outbox_events),
+		T(automated_answers),
 		T(migration_from_v4),
 	};
 

@@ -5,7 +5,9 @@
  * the period, a reply still queued, STOPs (one from a customer written to,
  * one not), a closed conversation's assignee, and every figure checked
  * exactly. Also an empty store, a period holding nothing but what is
- * waiting now, the bounds on lines, and bad arguments.
+ * waiting now, the bounds on lines, and bad arguments; the query plans
+ * (every statement bounded by the period reads messages through
+ * messages_created, none reads the whole table) and schema step 8.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <regex.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +28,7 @@
 #include "parley/store_consent.h"
 #include "parley/store_conversation.h"
 #include "parley/store_stats.h"
+#include "../src/store/store_internal.h"   /* store_stats_statements */
 
 #define T0 1700000000000LL
 #define NOW (T0 + 100000)
@@ -296,6 +301,107 @@ static void bad_arguments(void **state)
 	assert_int_equal(store_stats(f->st, NOW, NOW, s), 0);
 }
 
+/* The plan's lines (EXPLAIN QUERY PLAN's detail column) for sql, run on the file at path. */
+static void plan_of(const char *path, const char *sql, char *out, size_t size)
+{
+	char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *s;
+	sqlite3 *db;
+	size_t n = 0;
+
+	assert_non_null(explain);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, explain, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	out[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW && n < size)
+		n += (size_t)snprintf(out + n, size - n, "%s\n", (const char *)sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	sqlite3_free(explain);
+}
+
+/* Whether pattern (an extended regex) matches some line of text. */
+static bool matches(const char *text, const char *pattern)
+{
+	regex_t re;
+	bool found;
+
+	assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB | REG_NEWLINE), 0);
+	found = regexec(&re, text, 0, NULL, 0) == 0;
+	regfree(&re);
+	return found;
+}
+
+/*
+ * Every statement store_stats runs, as SQLite plans it on a store with
+ * data: one bounded by the period reads messages through messages_created,
+ * and none scans messages whole (under its name or an alias: "messages m").
+ */
+static void queries_use_the_period_index(void **state)
+{
+	struct fixture *f = *state;
+	char plan[4096], scan[256];
+	int bounded = 0;
+
+	scenario(f->st);
+	for (size_t i = 0; store_stats_statements[i]; i++) {
+		const char *sql = store_stats_statements[i];
+
+		plan_of(f->path, sql, plan, sizeof(plan));
+		if (strstr(sql, "created_at BETWEEN ?1 AND ?2")) {
+			bounded++;
+			if (!strstr(plan, "INDEX messages_created ("))
+				fail_msg("statement %zu does not use messages_created:\n%s\n%s", i, sql, plan);
+		}
+		/* the names messages goes by in this statement */
+		snprintf(scan, sizeof(scan), "^SCAN (messages");
+		for (const char *p = sql; (p = strstr(p, "messages ")); p += 9) {
+			char alias[16] = "";
+
+			/* keywords are upper case in store_stats.c: a lower-case word is an alias */
+			if (sscanf(p + 9, "%15[a-z]", alias) == 1)
+				snprintf(scan + strlen(scan), sizeof(scan) - strlen(scan), "|%s", alias);
+		}
+		snprintf(scan + strlen(scan), sizeof(scan) - strlen(scan), ")( |$)");
+		if (matches(plan, scan))
+			fail_msg("statement %zu reads the whole messages table:\n%s\n%s", i, sql, plan);
+	}
+	/* all but the two about now (unanswered, assigned) */
+	assert_int_equal(bounded, 6);
+}
+
+/* A version-7 file gets the index, and keeps its messages. */
+static void migration_to_v8(void **state)
+{
+	struct fixture *f = *state;
+	struct store_stats *s = &f->stats;
+	const char *bounded = NULL;
+	char plan[4096];
+	sqlite3 *db;
+
+	for (size_t i = 0; store_stats_statements[i] && !bounded; i++)
+		if (strstr(store_stats_statements[i], "created_at BETWEEN ?1 AND ?2"))
+			bounded = store_stats_statements[i];
+	assert_non_null(bounded);
+
+	scenario(f->st);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX messages_created; PRAGMA user_version = 7;",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	plan_of(f->path, bounded, plan, sizeof(plan));
+	assert_true(matches(plan, "^SCAN messages"));   /* what version 7 did */
+
+	f->st = store_file_open(f->path);
+	plan_of(f->path, bounded, plan, sizeof(plan));
+	assert_non_null(strstr(plan, "INDEX messages_created ("));
+	assert_int_equal(store_stats(f->st, T0, NOW, s), 0);
+	check_line(&s->lines[0], L1, 6, 6, 3, 10000, 1, 4, 1, 0.25);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -305,6 +411,8 @@ int main(void)
 		T(empty_store),
 		T(bounded),
 		T(bad_arguments),
+		T(queries_use_the_period_index),
+		T(migration_to_v8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

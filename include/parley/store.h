@@ -118,6 +118,10 @@ struct store_new_message {
 	const char *agent;       /* the agent replying (1..64 bytes), NULL for automation:
 				    it decides what the message does to its conversation
 				    (store_conversation.h) */
+	int64_t answers;         /* automation only (a keyword rule's reply): the customer's
+				    message this answers, 0 none. Needs line (the one that
+				    message came to); its conversation stops waiting for an
+				    agent unless another message still does */
 };
 
 /*
@@ -128,8 +132,10 @@ struct store_new_message {
  * waits for that line rather than leaving from another number; with no
  * earlier conversation, any line takes it. id and existing may be NULL.
  * Returns 0, -EINVAL (empty recipient or text, text not UTF-8, an empty
- * line, key or agent, an unknown category or purpose, a negative time), -EACCES
- * (the gate refused it: store_refusal says why; nothing was queued), -EIO.
+ * line, key or agent, an unknown category or purpose, a negative time; an
+ * answer without its line, with an agent, or to what is not an inbound
+ * message of that conversation), -EACCES (the gate refused it:
+ * store_refusal says why; nothing was queued), -EIO.
  */
 int store_enqueue(struct store *st, const struct store_new_message *m, int64_t now, int64_t *id,
 		  bool *existing);

@@ -12,7 +12,11 @@
  * when it has one (asked for, sticky), else when a line claims it. The
  * event it counts as: CUSTOMER_MESSAGE (unread + 1, waiting_since set if
  * 0, last_in_at), AGENT_MESSAGE when store_new_message.agent is set
- * (unread and waiting_since back to 0) or AUTO_MESSAGE (neither changes).
+ * (unread and waiting_since back to 0), AUTO_ANSWER when automation answers
+ * a customer's message (store_new_message.answers) and no other one of the
+ * wait is left unanswered (waiting_since back to 0, unread kept: no person
+ * has read it), or AUTO_MESSAGE (neither changes; an answer that leaves
+ * another message waiting moves waiting_since to the oldest such message).
  * last_out_at is set when an outbound message is sent.
  *
  * Agents are named by strings of 1..STORE_AGENT_MAX bytes of UTF-8 without
@@ -47,7 +51,8 @@ struct store_conversation {
 	int unread;                  /* customer messages since an agent last read or replied */
 	int64_t created_at, updated_at;    /* updated_at: its last change of any kind */
 	int64_t last_in_at, last_out_at;   /* 0 none */
-	int64_t waiting_since;       /* the oldest customer message no human has answered, 0 none */
+	int64_t waiting_since;       /* the oldest customer message nobody (an agent, a keyword
+					rule's reply) has answered, 0 none */
 	char *tags[STORE_TAGS_MAX];  /* in name order */
 	size_t ntags;
 };

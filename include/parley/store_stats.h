@@ -13,9 +13,11 @@
  *   responses, median_first_response_ms
  *               a customer waits from the first message they write after an
  *               agent's last reply (or from their first message) until the
- *               next agent's reply in the same conversation, as the
- *               conversation's waiting_since does (automated messages do not
- *               end a wait). Each wait that started in the period and was
+ *               next agent's reply in the same conversation (automated
+ *               messages do not end a wait, a keyword rule's answer neither:
+ *               the figure measures people, so it can differ from the
+ *               conversation's waiting_since, which such an answer ends).
+ *               Each wait that started in the period and was
  *               ended by a reply created at or before now is one response;
  *               its time is the reply's created_at minus the waiting
  *               message's created_at (a reply counts whatever became of it:

@@ -3,13 +3,11 @@
  * whole into a struct mqtt_command, or refused with a code and a sentence
  * naming the field at fault.
  *
- * cJSON builds the tree, but it is lenient where a gateway must not be: it
- * accepts "01" and raw control characters, passes invalid UTF-8 through,
- * and cuts a string at "\u0000" without saying so. So the payload is first
- * scanned here against RFC 8259's grammar, and every string (in document
- * order, keys included) is given a verdict: clean, not UTF-8, holding a
- * NUL, or holding a lone UTF-16 surrogate. cJSON's tree lists the same
- * strings in the same order, which is how a verdict finds its field's name.
+ * The payload is first read strictly (json_strict.h: RFC 8259's grammar,
+ * and a verdict for every string: clean, not UTF-8, holding a NUL, or
+ * holding a lone UTF-16 surrogate); only then does cJSON build the tree.
+ * cJSON's tree lists the strings in the scan's order, which is how a
+ * verdict finds its field's name here.
  *
  * Pure: no I/O, no clock. Normalising numbers, rendering templates and
  * deciding anything about consent belong to the daemon and the policy layer.
@@ -25,262 +23,17 @@
 #include <cjson/cJSON.h>
 
 #include "parley/conversation.h"
+#include "parley/json_strict.h"
 #include "parley/mqtt_payload.h"
 #include "parley/template.h"
 #include "parley/utf8.h"
 
 #define PAYLOAD_MAX_DEFAULT 16384
 #define TEXT_MAX_DEFAULT 4000
-#define DEPTH_MAX 32
-#define NUMBER_CHARS_MAX 63                /* cJSON reads no more of a number */
 #define EXACT_INT_MAX 9007199254740992.0   /* 2^53: doubles above it skip integers */
 #define MS_MAX INT64_C(253402300799999)    /* 9999-12-31T23:59:59.999Z */
 #define MS_YEAR_2000 INT64_C(946684800000)
 #define NAME_SHOWN_MAX 40                  /* bytes of a caller's word quoted in a reason */
-
-/* ---- the strict scan ---- */
-
-enum str_verdict { STR_CLEAN, STR_NOT_UTF8, STR_NUL, STR_SURROGATE };
-
-struct scan {
-	const char *s;
-	size_t len, pos;
-	unsigned char *verdicts;  /* one per string, document order */
-	size_t nstrings;
-	size_t surrogate_at;      /* first lone surrogate's offset, for when cJSON gives up */
-	bool surrogate;
-	const char *error;        /* what is wrong, at error_at */
-	size_t error_at;
-	char root;                /* the first character of the value: '{' for an object */
-};
-
-static bool scan_fail(struct scan *sc, const char *what)
-{
-	if (!sc->error) {
-		sc->error = what;
-		sc->error_at = sc->pos;
-	}
-	return false;
-}
-
-static void scan_ws(struct scan *sc)
-{
-	while (sc->pos < sc->len && (sc->s[sc->pos] == ' ' || sc->s[sc->pos] == '\t' ||
-				     sc->s[sc->pos] == '\n' || sc->s[sc->pos] == '\r'))
-		sc->pos++;
-}
-
-static int hex4(const char *p)
-{
-	int v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
-/* A \uXXXX escape at pos (the backslash); -1 when malformed. */
-static int scan_u_escape(struct scan *sc, size_t pos)
-{
-	if (sc->len - pos < 6 || sc->s[pos + 1] != 'u')
-		return -1;
-	return hex4(sc->s + pos + 2);
-}
-
-static bool scan_string(struct scan *sc)
-{
-	enum str_verdict v = STR_CLEAN;
-	size_t index = sc->nstrings++;
-
-	sc->pos++; /* the opening quote */
-	for (;;) {
-		if (sc->pos >= sc->len)
-			return scan_fail(sc, "a string is not closed");
-		unsigned char c = (unsigned char)sc->s[sc->pos];
-		if (c == '"') {
-			sc->pos++;
-			break;
-		}
-		if (c < 0x20)
-			return scan_fail(sc, "a control character inside a string is not escaped");
-		if (c >= 0x80) {
-			size_t p = sc->pos;
-			if (utf8_next(sc->s, sc->len, &p) < 0) {
-				if (v == STR_CLEAN)
-					v = STR_NOT_UTF8;
-				p = sc->pos + 1;
-			}
-			sc->pos = p;
-			continue;
-		}
-		if (c != '\\') {
-			sc->pos++;
-			continue;
-		}
-		if (sc->pos + 1 >= sc->len)
-			return scan_fail(sc, "a string is not closed");
-		char e = sc->s[sc->pos + 1];
-		if (e != 'u') {
-			if (!strchr("\"\\/bfnrt", e) || e == '\0')
-				return scan_fail(sc, "a string holds an unknown escape");
-			sc->pos += 2;
-			continue;
-		}
-		int u = scan_u_escape(sc, sc->pos);
-		if (u < 0)
-			return scan_fail(sc, "a \\u escape needs four hex digits");
-		size_t at = sc->pos;
-		sc->pos += 6;
-		if (u == 0 && v == STR_CLEAN)
-			v = STR_NUL;
-		if (u >= 0xD800 && u <= 0xDFFF) {
-			/* a high surrogate must be followed at once by a low one (RFC 8259 section 7) */
-			/* the payload is len bytes, not a C string: nothing is read past it */
-			int low = u <= 0xDBFF && sc->pos < sc->len && sc->s[sc->pos] == '\\'
-				  ? scan_u_escape(sc, sc->pos) : -1;
-			if (low >= 0xDC00 && low <= 0xDFFF) {
-				sc->pos += 6;
-			} else {
-				if (v == STR_CLEAN)
-					v = STR_SURROGATE;
-				if (!sc->surrogate) {
-					sc->surrogate = true;
-					sc->surrogate_at = at;
-				}
-			}
-		}
-	}
-	sc->verdicts[index] = (unsigned char)v;
-	return true;
-}
-
-static bool digits(struct scan *sc)
-{
-	size_t start = sc->pos;
-	while (sc->pos < sc->len && sc->s[sc->pos] >= '0' && sc->s[sc->pos] <= '9')
-		sc->pos++;
-	return sc->pos > start;
-}
-
-/* RFC 8259 section 6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static bool scan_number(struct scan *sc)
-{
-	size_t start = sc->pos;
-	if (sc->s[sc->pos] == '-')
-		sc->pos++;
-	if (sc->pos < sc->len && sc->s[sc->pos] == '0')
-		sc->pos++;
-	else if (!digits(sc))
-		return scan_fail(sc, "a number has no digits");
-	if (sc->pos < sc->len && sc->s[sc->pos] >= '0' && sc->s[sc->pos] <= '9')
-		return scan_fail(sc, "a number starts with 0");
-	if (sc->pos < sc->len && sc->s[sc->pos] == '.') {
-		sc->pos++;
-		if (!digits(sc))
-			return scan_fail(sc, "a number has no digits after its '.'");
-	}
-	if (sc->pos < sc->len && (sc->s[sc->pos] == 'e' || sc->s[sc->pos] == 'E')) {
-		sc->pos++;
-		if (sc->pos < sc->len && (sc->s[sc->pos] == '+' || sc->s[sc->pos] == '-'))
-			sc->pos++;
-		if (!digits(sc))
-			return scan_fail(sc, "a number has no digits in its exponent");
-	}
-	if (sc->pos - start > NUMBER_CHARS_MAX) {
-		sc->pos = start;
-		return scan_fail(sc, "a number is written with more than 63 characters");
-	}
-	return true;
-}
-
-static bool scan_literal(struct scan *sc, const char *word)
-{
-	size_t n = strlen(word);
-	if (sc->len - sc->pos < n || memcmp(sc->s + sc->pos, word, n) != 0)
-		return scan_fail(sc, "expected a value");
-	sc->pos += n;
-	return true;
-}
-
-static bool scan_value(struct scan *sc, int depth);
-
-static bool scan_container(struct scan *sc, int depth, char close)
-{
-	if (depth >= DEPTH_MAX)
-		return scan_fail(sc, "values are nested more than 32 levels deep");
-	sc->pos++;
-	scan_ws(sc);
-	if (sc->pos < sc->len && sc->s[sc->pos] == close) {
-		sc->pos++;
-		return true;
-	}
-	for (;;) {
-		scan_ws(sc);
-		if (close == '}') {
-			if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
-				return scan_fail(sc, "expected a field name in quotes");
-			if (!scan_string(sc))
-				return false;
-			scan_ws(sc);
-			if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
-				return scan_fail(sc, "expected ':' after a field name");
-			sc->pos++;
-		}
-		if (!scan_value(sc, depth + 1))
-			return false;
-		scan_ws(sc);
-		if (sc->pos < sc->len && sc->s[sc->pos] == ',') {
-			sc->pos++;
-			continue;
-		}
-		if (sc->pos < sc->len && sc->s[sc->pos] == close) {
-			sc->pos++;
-			return true;
-		}
-		return scan_fail(sc, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
-	}
-}
-
-static bool scan_value(struct scan *sc, int depth)
-{
-	scan_ws(sc);
-	if (sc->pos >= sc->len)
-		return scan_fail(sc, "the text ends where a value should be");
-	switch (sc->s[sc->pos]) {
-	case '{': return scan_container(sc, depth, '}');
-	case '[': return scan_container(sc, depth, ']');
-	case '"': return scan_string(sc);
-	case 't': return scan_literal(sc, "true");
-	case 'f': return scan_literal(sc, "false");
-	case 'n': return scan_literal(sc, "null");
-	default:
-		if (sc->s[sc->pos] == '-' || (sc->s[sc->pos] >= '0' && sc->s[sc->pos] <= '9'))
-			return scan_number(sc);
-		return scan_fail(sc, "expected a value");
-	}
-}
-
-static bool scan_document(struct scan *sc)
-{
-	scan_ws(sc);
-	if (sc->pos < sc->len)
-		sc->root = sc->s[sc->pos];
-	if (!scan_value(sc, 0))
-		return false;
-	scan_ws(sc);
-	if (sc->pos != sc->len)
-		return scan_fail(sc, "there is more after the JSON value");
-	return true;
-}
 
 /* ---- reasons ---- */
 
@@ -357,23 +110,22 @@ static const char *type_name(const cJSON *it)
 /* ---- the audit: each string's verdict found in the tree ---- */
 
 struct audit {
-	const unsigned char *verdicts;
-	size_t nverdicts, next;
-	enum str_verdict first;   /* the first bad string's verdict, and where it is */
+	const struct json_strict *scan;
+	size_t next;              /* the next string's index in document order */
+	enum json_strict_verdict first;   /* the first bad string's verdict, and where it is */
 	bool first_in_key;
 	char first_where[96];
 	bool id_bad, reply_to_bad;
 };
 
-static enum str_verdict audit_next(struct audit *a)
+static enum json_strict_verdict audit_next(struct audit *a)
 {
-	size_t i = a->next++;
-	return i < a->nverdicts ? (enum str_verdict)a->verdicts[i] : STR_CLEAN;
+	return json_strict_verdict(a->scan, a->next++);
 }
 
-static void audit_note(struct audit *a, enum str_verdict v, const char *where, bool in_key)
+static void audit_note(struct audit *a, enum json_strict_verdict v, const char *where, bool in_key)
 {
-	if (v == STR_CLEAN || a->first != STR_CLEAN)
+	if (v == JSON_STRICT_CLEAN || a->first != JSON_STRICT_CLEAN)
 		return;
 	a->first = v;
 	a->first_in_key = in_key;
@@ -385,7 +137,7 @@ static void audit_walk(struct audit *a, const cJSON *parent, const char *path, i
 	size_t index = 0;
 	for (const cJSON *it = parent->child; it; it = it->next, index++) {
 		char here[96], name[NAME_SHOWN_MAX + 8];
-		enum str_verdict kv = STR_CLEAN, vv = STR_CLEAN;
+		enum json_strict_verdict kv = JSON_STRICT_CLEAN, vv = JSON_STRICT_CLEAN;
 		if (cJSON_IsObject(parent)) {
 			kv = audit_next(a);
 			audit_note(a, kv, path, true);
@@ -403,7 +155,7 @@ static void audit_walk(struct audit *a, const cJSON *parent, const char *path, i
 		} else if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
 			audit_walk(a, it, here, depth + 1);
 		}
-		if (depth == 0 && (kv != STR_CLEAN || vv != STR_CLEAN)) {
+		if (depth == 0 && (kv != JSON_STRICT_CLEAN || vv != JSON_STRICT_CLEAN)) {
 			if (strcmp(it->string, "id") == 0)
 				a->id_bad = true;
 			else if (strcmp(it->string, "reply_to") == 0)
@@ -415,9 +167,9 @@ static void audit_walk(struct audit *a, const cJSON *parent, const char *path, i
 static int audit_fault(const struct audit *a, struct mqtt_error *err)
 {
 	static const char *const what[] = {
-		[STR_CLEAN] = "", [STR_NOT_UTF8] = "is not valid UTF-8",
-		[STR_NUL] = "holds a NUL character (\\u0000)",
-		[STR_SURROGATE] = "holds a lone UTF-16 surrogate",
+		[JSON_STRICT_CLEAN] = "", [JSON_STRICT_NOT_UTF8] = "is not valid UTF-8",
+		[JSON_STRICT_NUL] = "holds a NUL character (\\u0000)",
+		[JSON_STRICT_SURROGATE] = "holds a lone UTF-16 surrogate",
 	};
 	if (a->first_in_key && a->first_where[0])
 		return fault(err, "invalid_utf8", "A field name inside \"%s\" %s.", a->first_where,
@@ -1161,7 +913,7 @@ static int check_command(const cJSON *root, const struct audit *a, struct check 
 	}
 	if ((rc = fill_address(c, a, twice, out)))
 		return rc;
-	if (a->first != STR_CLEAN)
+	if (a->first != JSON_STRICT_CLEAN)
 		return audit_fault(a, c->err);
 	if (first_twice)
 		return fault(c->err, "invalid_json", "Field \"%s\" is given twice; give each field once.",
@@ -1256,8 +1008,8 @@ int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits
 		       struct mqtt_command *out, struct mqtt_error *err)
 {
 	struct mqtt_error scratch;
-	struct scan sc = { .s = payload ? payload : "", .len = payload ? len : 0 };
-	struct audit a = { .first = STR_CLEAN };
+	struct json_strict sc = { 0 };
+	struct audit a = { .first = JSON_STRICT_CLEAN };
 	struct check c = { .err = err ? err : &scratch, .cmd = "" };
 	size_t payload_max = lim ? lim->payload_max : PAYLOAD_MAX_DEFAULT;
 	size_t campaign_max = lim && lim->campaign_payload_max > payload_max ? lim->campaign_payload_max
@@ -1265,41 +1017,40 @@ int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits
 	cJSON *root = NULL;
 	int rc;
 
+	if (!payload)
+		len = 0;
 	memset(out, 0, sizeof *out);
 	err = c.err;
 	err->code = NULL;
 	err->reason[0] = '\0';
 	c.text_max = lim ? lim->text_max : TEXT_MAX_DEFAULT;
-	c.len = sc.len;
+	c.len = len;
 	c.payload_max = payload_max;
 
 	/* the larger limit first: which applies is known once "cmd" is read (check_command) */
-	if (sc.len > campaign_max) {
+	if (len > campaign_max) {
 		rc = fault(err, "payload_too_large", "The payload is %zu bytes; at most %zu are accepted.",
-			   sc.len, campaign_max);
+			   len, campaign_max);
 		goto done;
 	}
-	if (sc.len == 0) {
+	if (len == 0) {
 		rc = fault(err, "invalid_json", "The payload is empty.");
 		goto done;
 	}
-	/* every string takes at least its two quotes */
-	sc.verdicts = calloc(sc.len / 2 + 1, 1);
-	if (!sc.verdicts) {
-		rc = -ENOMEM;
-		goto done;
-	}
-	if (!scan_document(&sc)) {
+	rc = json_strict_scan(&sc, payload, len);
+	if (rc == -EBADMSG) {
 		rc = fault(err, "invalid_json", "The payload is not valid JSON: %s (byte %zu).", sc.error,
 			   sc.error_at);
 		goto done;
 	}
+	if (rc)
+		goto done;
 	if (sc.root != '{') {
 		rc = fault(err, "not_an_object", "The payload is %s, not a JSON object.",
 			   root_type_name(sc.root));
 		goto done;
 	}
-	root = cJSON_ParseWithLength(sc.s, sc.len);
+	root = cJSON_ParseWithLength(payload, len);
 	if (!root) {
 		/* the scan passed it: cJSON refuses only lone surrogates, or ran out of memory */
 		if (sc.surrogate)
@@ -1310,13 +1061,12 @@ int mqtt_command_parse(const char *payload, size_t len, const struct mqtt_limits
 			rc = -ENOMEM;
 		goto done;
 	}
-	a.verdicts = sc.verdicts;
-	a.nverdicts = sc.nstrings;
+	a.scan = &sc;
 	audit_walk(&a, root, "", 0);
 	rc = check_command(root, &a, &c, out);
 done:
 	cJSON_Delete(root);
-	free(sc.verdicts);
+	json_strict_fini(&sc);
 	if (rc == -EINVAL) {
 		keep_address_only(out);
 		if ((!out->request_id && !(out->request_id = strdup(""))) ||

@@ -148,7 +148,11 @@ static void plan(struct daemon *d, const struct store_message *m, enum keyword_k
  * A rule's automatic reply, queued before the message is marked read: a
  * crash in between reads the message again, and the key (the rule and the
  * message) makes the second queueing a no-op. An ordinary conversational
- * message: it passes the consent checks like any other.
+ * message: it passes the consent checks like any other. It answers the
+ * message, so in the same transaction its conversation stops waiting for an
+ * agent (no unanswered alert) unless an earlier message of the customer's
+ * is still unanswered. A rule with only an event answers nothing: a person
+ * still has to.
  */
 static int rule_reply(struct daemon *d, const struct store_message *m,
 		      const struct keyword_rule *rule, int64_t now)
@@ -160,7 +164,7 @@ static int rule_reply(struct daemon *d, const struct store_message *m,
 	snprintf(key, sizeof(key), "rule:%s:%lld", rule->name, (long long)m->id);
 	struct store_new_message r = {
 		.to = m->peer, .text = rule->reply, .line = m->line, .category = "conversational",
-		.key = key, .priority = 5,
+		.key = key, .priority = 5, .answers = m->id,
 	};
 	rc = store_enqueue(d->store, &r, now, NULL, &existing);
 	if (rc == -EACCES) {

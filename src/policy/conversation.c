@@ -20,6 +20,9 @@
  *     (an agent does not write to a conversation that is over);
  *   - automation writing to a closed conversation opens it as a new one
  *     would be (open): a fresh order update is a new exchange;
+ *   - an automated answer (a keyword rule's reply) ends a wait and nothing
+ *     else: it answers a message of the exchange an agent may have closed
+ *     meanwhile, so closed stays closed, and open stays open;
  *   - reopen only acts on a closed conversation; close on any.
  */
 static const enum conv_state next[STATES][EVENTS] = {
@@ -27,6 +30,7 @@ static const enum conv_state next[STATES][EVENTS] = {
 		[CONV_EV_CUSTOMER_MESSAGE] = CONV_WAITING_AGENT,
 		[CONV_EV_AGENT_MESSAGE] = CONV_WAITING_CUSTOMER,
 		[CONV_EV_AUTO_MESSAGE] = CONV_OPEN,
+		[CONV_EV_AUTO_ANSWER] = CONV_OPEN,
 		[CONV_EV_CLOSE] = CONV_CLOSED,
 		[CONV_EV_REOPEN] = CONV_OPEN,
 	},
@@ -34,6 +38,7 @@ static const enum conv_state next[STATES][EVENTS] = {
 		[CONV_EV_CUSTOMER_MESSAGE] = CONV_WAITING_AGENT,
 		[CONV_EV_AGENT_MESSAGE] = CONV_WAITING_CUSTOMER,
 		[CONV_EV_AUTO_MESSAGE] = CONV_WAITING_CUSTOMER,
+		[CONV_EV_AUTO_ANSWER] = CONV_WAITING_CUSTOMER,
 		[CONV_EV_CLOSE] = CONV_CLOSED,
 		[CONV_EV_REOPEN] = CONV_WAITING_CUSTOMER,
 	},
@@ -42,6 +47,8 @@ static const enum conv_state next[STATES][EVENTS] = {
 		[CONV_EV_AGENT_MESSAGE] = CONV_WAITING_CUSTOMER,
 		/* a customer still waits for a person */
 		[CONV_EV_AUTO_MESSAGE] = CONV_WAITING_AGENT,
+		/* the customer's question has its answer: now we wait for them */
+		[CONV_EV_AUTO_ANSWER] = CONV_WAITING_CUSTOMER,
 		[CONV_EV_CLOSE] = CONV_CLOSED,
 		[CONV_EV_REOPEN] = CONV_WAITING_AGENT,
 	},
@@ -49,6 +56,7 @@ static const enum conv_state next[STATES][EVENTS] = {
 		[CONV_EV_CUSTOMER_MESSAGE] = CONV_WAITING_AGENT,
 		[CONV_EV_AGENT_MESSAGE] = CONV_WAITING_CUSTOMER,
 		[CONV_EV_AUTO_MESSAGE] = CONV_OPEN,
+		[CONV_EV_AUTO_ANSWER] = CONV_CLOSED,
 		[CONV_EV_CLOSE] = CONV_CLOSED,
 		/* back in the agents' queue: someone reopened it to deal with it */
 		[CONV_EV_REOPEN] = CONV_WAITING_AGENT,
@@ -72,6 +80,7 @@ enum conv_state conversation_first(enum conv_event e)
 		/* an agent who writes first waits for the answer like after a reply */
 		return CONV_WAITING_CUSTOMER;
 	case CONV_EV_AUTO_MESSAGE:
+	case CONV_EV_AUTO_ANSWER: /* never first (the store refuses it): as automation */
 		return CONV_OPEN;
 	case CONV_EV_CLOSE:
 		return CONV_CLOSED;

@@ -118,9 +118,51 @@ static int find_pair(struct store *st, const char *line, const char *peer, struc
 	return rc;
 }
 
+/*
+ * What automated message answering customer message `answers` does to f: it
+ * ends the wait (AUTO_ANSWER, waiting_since 0) unless another customer
+ * message of the same wait is still unanswered (one that came before it, or
+ * after it and not read by the consent flow yet); then it is an ordinary
+ * automated message and the wait counts from the oldest message left.
+ * 0 with *ev, -EINVAL when answers is not a customer's message in f, -EIO.
+ */
+static int answer_event(struct store *st, struct found *f, int64_t answers, enum conv_event *ev)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_CONV_ANSWERED, "SELECT created_at FROM messages"
+				     " WHERE id = ?1 AND inbound = 1 AND conversation_id = ?2");
+	int64_t at, oldest = 0;
+	int rc;
+
+	if (!s)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, answers);
+	sqlite3_bind_int64(s, 2, f->id);
+	if ((rc = store_row_int64(st, s, &at, "finding the message answered")) < 0)
+		return rc;
+	if (rc == 0)
+		return store_fail(st, -EINVAL, "message %lld is not a customer's message in"
+				  " conversation %lld", (long long)answers, (long long)f->id);
+	if (f->waiting_since) {
+		/* messages_conversation (conversation_id, created_at): one seek */
+		s = store_stmt(st, STMT_CONV_STILL_WAITING, "SELECT created_at FROM messages"
+			       " WHERE conversation_id = ?1 AND created_at >= ?2 AND inbound = 1"
+			       " AND id <> ?3 ORDER BY created_at LIMIT 1");
+		if (!s)
+			return -EIO;
+		sqlite3_bind_int64(s, 1, f->id);
+		sqlite3_bind_int64(s, 2, f->waiting_since);
+		sqlite3_bind_int64(s, 3, answers);
+		if ((rc = store_row_int64(st, s, &oldest, "looking for unanswered messages")) < 0)
+			return rc;
+	}
+	*ev = oldest ? CONV_EV_AUTO_MESSAGE : CONV_EV_AUTO_ANSWER;
+	f->waiting_since = oldest;
+	return 0;
+}
+
 /* The change in words, for the event: who wrote, and whether it opened the conversation. */
 static void touch_detail(char *out, size_t size, enum conv_event ev, const char *agent,
-			 int64_t message_id, const char *opened)
+			 int64_t message_id, int64_t answers, const char *opened)
 {
 	long long mid = (long long)message_id;
 
@@ -130,6 +172,10 @@ static void touch_detail(char *out, size_t size, enum conv_event ev, const char 
 		return;
 	case CONV_EV_AGENT_MESSAGE:
 		snprintf(out, size, "%s%s replied (message %lld)", opened, agent, mid);
+		return;
+	case CONV_EV_AUTO_ANSWER:
+		snprintf(out, size, "%sanswered automatically (message %lld to message %lld)",
+			 opened, mid, (long long)answers);
 		return;
 	case CONV_EV_AUTO_MESSAGE:
 	case CONV_EV_CLOSE:
@@ -185,6 +231,9 @@ static int advance(struct store *st, const struct found *f, enum conv_event ev,
 		/* a person answered: nothing is unread or waiting any more */
 		unread = 0;
 		waiting = 0;
+	} else if (ev == CONV_EV_AUTO_ANSWER) {
+		/* answered, but no person has read it: unread stays for the agents */
+		waiting = 0;
 	}
 	s = store_stmt(st, STMT_CONV_TOUCH,
 		       "UPDATE conversations SET state = ?2, unread = ?3, waiting_since = ?4,"
@@ -208,8 +257,8 @@ static int advance(struct store *st, const struct found *f, enum conv_event ev,
 }
 
 int store_conversation_touch(struct store *st, const char *line, const char *peer,
-			     int64_t message_id, bool inbound, const char *agent, int64_t now,
-			     int64_t *conversation_id)
+			     int64_t message_id, bool inbound, const char *agent, int64_t answers,
+			     int64_t now, int64_t *conversation_id)
 {
 	enum conv_event ev = inbound ? CONV_EV_CUSTOMER_MESSAGE
 			     : agent ? CONV_EV_AGENT_MESSAGE : CONV_EV_AUTO_MESSAGE;
@@ -220,13 +269,20 @@ int store_conversation_touch(struct store *st, const char *line, const char *pee
 
 	if ((rc = find_pair(st, line, peer, &f)) < 0)
 		return rc;
+	if (rc == 0 && answers)
+		return store_fail(st, -EINVAL, "message %lld is not a customer's message on %s",
+				  (long long)answers, line);
 	if (rc == 0) {
-		touch_detail(detail, sizeof(detail), ev, agent, message_id, "opened: ");
+		touch_detail(detail, sizeof(detail), ev, agent, message_id, 0, "opened: ");
 		rc = open_conversation(st, line, peer, ev, detail, now, &f.id);
 	} else {
-		bool back = f.state == CONV_CLOSED && conversation_next(f.state, ev) != CONV_CLOSED;
+		bool back;
 
-		touch_detail(detail, sizeof(detail), ev, agent, message_id, back ? "reopened: " : "");
+		if (!inbound && !agent && answers && (rc = answer_event(st, &f, answers, &ev)) < 0)
+			return rc;
+		back = f.state == CONV_CLOSED && conversation_next(f.state, ev) != CONV_CLOSED;
+		touch_detail(detail, sizeof(detail), ev, agent, message_id, answers,
+			     back ? "reopened: " : "");
 		rc = advance(st, &f, ev, detail, now);
 	}
 	if (rc < 0)

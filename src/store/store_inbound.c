@@ -186,7 +186,7 @@ static int insert_message(struct store *st, enum store_state state, const char *
 	if ((rc = store_event(st, *id, state, now, detail)) < 0)
 		return rc;
 	/* complete or partial, a customer wrote: their conversation hears of it */
-	if ((rc = store_conversation_touch(st, line, sender, *id, true, NULL, now, NULL)) < 0)
+	if ((rc = store_conversation_touch(st, line, sender, *id, true, NULL, 0, now, NULL)) < 0)
 		return rc;
 	return cancel_follow_ups(st, sender, now);
 }

@@ -1,7 +1,8 @@
 /*
  * What the store's files share and nobody else sees: the handle, its cache
  * of prepared statements, transactions, errors, and the message record
- * helpers. Not installed; include only from src/store/.
+ * helpers. Not installed; include only from src/store/ (and the store's
+ * tests, which read store_stats_statements).
  */
 #ifndef PARLEY_STORE_INTERNAL_H
 #define PARLEY_STORE_INTERNAL_H
@@ -96,6 +97,8 @@ enum store_stmt {
 	STMT_CONV_TAG_COUNT,
 	STMT_CONV_NOTE,
 	STMT_CONV_RELEASE_ALL,
+	STMT_CONV_ANSWERED,
+	STMT_CONV_STILL_WAITING,
 	STMT_CAMPAIGN_NEW,
 	STMT_CAMPAIGN_LINK,
 	STMT_CAMPAIGN_BLOCKED,
@@ -215,12 +218,16 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
  * to the conversation of (line, peer), opening one if there is none, and
  * applies the message to it: inbound is CUSTOMER_MESSAGE, outbound with an
  * agent AGENT_MESSAGE, without AUTO_MESSAGE (policy/conversation.h), in
- * the caller's transaction. *conversation_id (may be NULL) gets its id.
- * 0, -ENOMEM, -EIO.
+ * the caller's transaction. answers (0 none) is the customer's message an
+ * automated outbound one answers (store_new_message.answers): AUTO_ANSWER
+ * when no other customer message of the wait is left unanswered.
+ * *conversation_id (may be NULL) gets its id.
+ * 0, -EINVAL (answers is not a customer's message in this conversation),
+ * -ENOMEM, -EIO.
  */
 int store_conversation_touch(struct store *st, const char *line, const char *peer,
-			     int64_t message_id, bool inbound, const char *agent, int64_t now,
-			     int64_t *conversation_id);
+			     int64_t message_id, bool inbound, const char *agent, int64_t answers,
+			     int64_t now, int64_t *conversation_id);
 
 /*
  * Message id went out: its conversation's last_out_at, in the caller's
@@ -238,6 +245,14 @@ int store_consent_each_by_id(struct store *st, int64_t id,
 /* The outbound categories and the consent flow's purposes the store accepts. */
 bool store_category_valid(const char *category);
 bool store_purpose_valid(const char *purpose);
+
+/* ---- store_stats.c ---- */
+
+/*
+ * Every statement store_stats runs, NULL-terminated, as SQL text: the test
+ * that checks their query plans reads them here, so it checks what runs.
+ */
+extern const char *const store_stats_statements[];
 
 /* Validates a caller's string: non-NULL and non-empty. */
 static inline bool store_str_ok(const char *s)

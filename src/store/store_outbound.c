@@ -184,7 +184,8 @@ int store_enqueue_locked(struct store *st, const struct store_new_message *m,
 		return rc;
 	/* its line is known already (asked for, sticky): it joins its conversation now */
 	if (want)
-		return store_conversation_touch(st, want, m->to, *id, false, m->agent, now, NULL);
+		return store_conversation_touch(st, want, m->to, *id, false, m->agent, m->answers,
+						 now, NULL);
 	return 0;
 }
 
@@ -217,6 +218,10 @@ int store_enqueue_check(struct store *st, const struct store_new_message *m,
 				  " automation)", STORE_AGENT_MAX);
 	if (m->send_at < 0 || m->expire_at < 0)
 		return store_fail(st, -EINVAL, "a time is negative");
+	/* an answer joins the answered message's conversation at once: its line is needed */
+	if (m->answers < 0 || (m->answers && (!m->line || m->agent)))
+		return store_fail(st, -EINVAL, "an automated answer names the customer's message"
+				  " and the line it came to (and no agent)");
 	return 0;
 }
 
@@ -452,7 +457,7 @@ static int claim_locked(struct store *st, const char *line, int64_t now, struct 
 		return rc;
 	/* queued for any line: its conversation is known only now */
 	if (out->conversation_id == 0)
-		return store_conversation_touch(st, line, out->peer, id, false, out->agent, now,
+		return store_conversation_touch(st, line, out->peer, id, false, out->agent, 0, now,
 						&out->conversation_id);
 	return 0;
 }

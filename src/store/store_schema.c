@@ -399,6 +399,14 @@ static const struct migration migrations[] = {
 	" INSERT INTO outbox (kind, ref, state, at) VALUES ('campaign', NEW.id, 'done', NEW.done_at);"
 	" END;"
 	"PRAGMA user_version = 7;" },
+	{ 8,
+	/*
+	 * Figures over a period (store_stats.c): every count there is bounded
+	 * by messages.created_at, which no index served, so each one read the
+	 * whole table (0.44 s for the last day of 200,000 messages).
+	 */
+	"CREATE INDEX messages_created ON messages (created_at);"
+	"PRAGMA user_version = 8;" },
 };
 
 #define MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
