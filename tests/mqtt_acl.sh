@@ -7,8 +7,9 @@
 # status, event, consent record, Last Will or someone else's presence never
 # reaches another subscriber or the daemon, over MQTT 5 or 3.1.1; nor can it
 # make the gateway publish its reply over the gateway's own topics. Controls
-# show each forgery would have worked without the ACL. Every process it
-# starts, it stops (trap).
+# show each forgery would have worked without the ACL. Then the broker runs
+# on docs/examples/mosquitto-parley.conf (paths and ports replaced), and the
+# gateway logs in over TLS. Every process it starts, it stops (trap).
 set -u
 . "$(dirname "$0")/lib.bash"
 . "$(dirname "$0")/lib_mqtt.bash"
@@ -20,7 +21,7 @@ X=+447700900125   # a number a forged record would opt out
 BASE=parley/gw1
 
 mqtt_test_begin mqtt-acl
-start_broker --password --acl "$ACL" || { fail "the broker starts with the example ACL"; exit 1; }
+start_broker --password --tls --acl "$ACL" || { fail "the broker starts with the example ACL"; exit 1; }
 start_sim 1 $LINE
 ctl() { "$MODEMSIM" --control "$tmp/sim1.sock" --send "$1"; }
 c() { "$MQTTC" -p "$BROKER_PORT" -u console -P s3cret "$@"; }
@@ -145,6 +146,33 @@ wait "$daemon_pid"
 check "parleyd stops cleanly" test $? -eq 0
 daemon_pid=
 check "the daemon logged no errors" test "$(grep -c '^<3>' "$tmp/daemon.log")" -eq 0
+
+# ---- the example mosquitto.conf: passwords, the ACL, TLS ----
+sed -e "s|/etc/mosquitto/parley.passwd|$BROKER_DIR/passwd|" \
+	-e "s|/etc/mosquitto/parley.acl|$(realpath "$ACL")|" \
+	-e "s|/etc/mosquitto/certs/|$BROKER_DIR/|" \
+	-e "s|^listener 1883 127.0.0.1\$|listener $BROKER_PORT 127.0.0.1|" \
+	-e "s|^listener 8883\$|listener $BROKER_TLS_PORT 127.0.0.1|" \
+	"$(dirname "$0")/../docs/examples/mosquitto-parley.conf" >"$BROKER_DIR/mosquitto.conf"
+# as root mosquitto would become user "mosquitto", who cannot read $tmp
+printf 'user %s\nlog_dest file %s\npersistence false\n' "$(id -un)" "$BROKER_LOG" \
+	>>"$BROKER_DIR/mosquitto.conf"
+replaced() { ! grep -v '^#' "$BROKER_DIR/mosquitto.conf" | grep -qE '/etc/|^listener (1883|8883)'; }
+check "every path and port of the example was replaced" replaced
+check "mosquitto starts on the example configuration" restart_broker
+ct() { "$MQTTC" -p "$BROKER_TLS_PORT" --cafile "$BROKER_CA" "$@"; }
+sed -i "s|port = $BROKER_PORT;|port = $BROKER_TLS_PORT; tls = { ca_file = \"$BROKER_CA\"; };|" "$tmp/parley.conf"
+"$PARLEYD" -c "$tmp/parley.conf" 2>"$tmp/daemon-tls.log" &
+daemon_pid=$!
+online_tls() { ct -u console -P s3cret sub -t "$BASE/status" --retained | grep -q '"state":"online"'; }
+check "the gateway logs in over TLS and is online" wait_for 10 online_tls
+out=$(ct -u console -P s3cret request -t "$BASE/command" --reply-topic replies/console/tls \
+	-m '{"cmd":"consent_show","number":"+447700900123"}')
+check "a console's command over TLS is answered ($out)" has "$out" '"status":"accepted"'
+ct -W 3 sub -t "$BASE/status" >/dev/null 2>&1
+check "an anonymous client is refused (exit 3)" test $? -eq 3
+out=$(ct -u console -P s3cret pub -t "$BASE/status" -m '{"state":"offline"}' 2>&1)
+check "the ACL holds on the TLS listener ($out)" has "$out" "Not authorized"
 if [ "$failed" -ne 0 ]; then
 	echo "--- seen by the console"
 	cat "$tmp/seen.log"
