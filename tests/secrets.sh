@@ -85,7 +85,7 @@ check "the metrics file is written" wait_for 12 test -s "$tmp/parley.prom"
 collect 1
 stop_daemon
 check "control: the log traced the PIN command" grep -q '^<7>sim > AT+CPIN=<hidden>' "$tmp/daemon-1.log"
-check "control: the log traced the SIM's answer after it" grep -q '^+CPIN: READY' "$tmp/daemon-1.log"
+check "control: the log traced the SIM's answer after it" grep -q '^<7>sim < .*+CPIN: READY' "$tmp/daemon-1.log"
 check "control: the log says the gateway connected" grep -q 'MQTT: connected' "$tmp/daemon-1.log"
 clean "the debug log (PIN, inline password)" "$tmp/daemon-1.log"
 clean "status, retained topics and metrics" "$tmp/shown-1.txt"
