@@ -87,7 +87,7 @@ static void on_connect(struct mosquitto *m, void *obj, int rc, int flags, const 
 		return;
 	}
 	/*
-	 * Refused (a wrong password, a Last Will the broker's ACL forbids): like
+	 * Refused (a wrong password, an unknown user, a client id it will not take): like
 	 * any failed attempt, retried ever more slowly and told to the owner the
 	 * first time, or nobody would learn why the gateway never comes online.
 	 */
