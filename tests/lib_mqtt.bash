@@ -3,13 +3,15 @@
 # $tmp/broker. Source it after lib.bash; it needs $tmp and $MQTTC (tools/mqttc,
 # used to tell when the broker accepts). Call stop_broker from the cleanup trap.
 #
-#   start_broker [--password] [--tls]   start one; exports BROKER_PORT,
+#   start_broker [--password] [--tls] [--acl FILE]   start one; exports BROKER_PORT,
 #       BROKER_TLS_PORT (with --tls), BROKER_DIR, BROKER_LOG, BROKER_CA,
 #       BROKER_CERT, BROKER_KEY (client certificate and key, with --tls),
 #       BROKER_PID. --password: anonymous clients are refused; users
 #       "console" (password "s3cret") and "gateway" ("gw-pass") exist.
 #       --tls: a second listener, BROKER_TLS_PORT, with a certificate for
 #       IP 127.0.0.1 and DNS localhost signed by BROKER_CA.
+#       --acl FILE: mosquitto's acl_file, used as it is (with --password,
+#       its "user" lines name console and gateway).
 #       BROKER_AUTH (an array, not exported) holds the mqttc options for
 #       user "console" with --password, nothing without.
 #   stop_broker      stop it (fine when none runs)
@@ -77,7 +79,7 @@ _broker_certs() {
 	BROKER_CA=$d/ca.crt BROKER_CERT=$d/client.crt BROKER_KEY=$d/client.key
 }
 
-# _broker_config PASSWORD TLS: mosquitto.conf for the current ports
+# _broker_config PASSWORD TLS ACL_FILE: mosquitto.conf for the current ports
 _broker_config() {
 	local d=$BROKER_DIR
 	{
@@ -100,6 +102,7 @@ _broker_config() {
 		else
 			echo "allow_anonymous true"
 		fi
+		[ -n "$3" ] && echo "acl_file $3"
 		echo "listener $BROKER_PORT 127.0.0.1"
 		if [ "$2" = true ]; then
 			echo "listener $BROKER_TLS_PORT 127.0.0.1"
@@ -111,8 +114,11 @@ _broker_config() {
 	} >"$d/mosquitto.conf"
 }
 
+# MQTT 3.1.1: a broker whose ACL forbids the topic acknowledges the publish
+# all the same (MQTT 5 would be told "not authorized"), and only whether it
+# accepts connections matters here
 _broker_accepts() {
-	"$MQTTC" -p "$BROKER_PORT" -W 2 "${BROKER_AUTH[@]}" pub -t parley/test/ping -m ping \
+	"$MQTTC" -p "$BROKER_PORT" -V 311 -W 2 "${BROKER_AUTH[@]}" pub -t parley/test/ping -m ping \
 		>/dev/null 2>&1
 }
 
@@ -133,11 +139,15 @@ _broker_launch() {
 }
 
 start_broker() {
-	local password=false tls=false try
+	local password=false tls=false acl= try
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--password) password=true ;;
 		--tls) tls=true ;;
+		--acl)
+			acl=$(realpath "$2") || return 2
+			shift
+			;;
 		*)
 			echo "start_broker: unknown option $1" >&2
 			return 2
@@ -164,7 +174,7 @@ start_broker() {
 			BROKER_TLS_PORT=$(broker_free_port)
 			[ "$BROKER_TLS_PORT" = "$BROKER_PORT" ] && continue
 		fi
-		_broker_config $password $tls
+		_broker_config $password $tls "$acl"
 		if _broker_launch; then
 			export BROKER_PORT BROKER_TLS_PORT BROKER_DIR BROKER_LOG BROKER_CA BROKER_CERT \
 				BROKER_KEY BROKER_PID

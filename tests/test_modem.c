@@ -28,6 +28,8 @@ struct harness {
 	int last_mr;
 	bool last_maybe_sent;
 	int last_class;
+	char trace[8192];
+	size_t trace_len;
 };
 
 static void note(struct harness *h, const char *fmt, ...)
@@ -71,8 +73,20 @@ static void ev_call(void *ctx, const char *number)
 	note(ctx, "(call %s)", number);
 }
 
+/* What parleyd would log at debug level: "dir bytes" for each chunk. */
+static void ev_trace(void *ctx, char dir, const char *data, size_t len)
+{
+	struct harness *h = ctx;
+
+	h->trace_len += (size_t)snprintf(h->trace + h->trace_len, sizeof(h->trace) - h->trace_len,
+					 "%c %.*s\n", dir, (int)len, data);
+	if (h->trace_len >= sizeof(h->trace))
+		h->trace_len = sizeof(h->trace) - 1;
+}
+
 static const struct modem_events events = {
 	.state = ev_state, .inbound = ev_inbound, .sent = ev_sent, .call = ev_call,
+	.trace = ev_trace,
 };
 
 /* The command the driver wrote, without its CR; "" when none. */
@@ -227,6 +241,42 @@ static void pin_entered_once(void **state)
 	expect(h, "AT+CPIN?", "\r\n+CPIN: READY\r\n" OK);
 	init_after_pin(h, OK);
 	assert_int_equal(modem_state(h->m), MODEM_STATE_READY);
+	harness_free(h);
+}
+
+static void person_answered(void *ctx, const struct at_response *r)
+{
+	*(enum at_final *)ctx = r->final;
+}
+
+/*
+ * The PIN reaches the modem, never the trace (parleyd logs it at debug
+ * level): not in the command, not in the echo of a modem that ignored ATE0,
+ * not in a person's AT+CLCK. The trace resumes once the answer is in.
+ */
+static void pin_never_traced(void **state)
+{
+	struct harness *h = harness_new("4862", NULL);
+	enum at_final person = AT_FINAL_TIMEOUT;
+	(void)state;
+	init_until_sim(h);
+	expect(h, "AT+CPIN?", "\r\n+CPIN: SIM PIN\r\n" OK);
+	expect(h, "AT+CPIN=\"4862\"", "AT+CPIN=\"4862\"\r" OK);
+	advance(h, 3000);
+	expect(h, "AT+CPIN?", "\r\n+CPIN: READY\r\n" OK);
+	init_after_pin(h, OK);
+	assert_int_equal(modem_state(h->m), MODEM_STATE_READY);
+	assert_int_equal(modem_at(h->m, "AT+CLCK=\"SC\",0,\"4862\"", 0, person_answered, &person, NULL), 0);
+	expect(h, "AT+CLCK=\"SC\",0,\"4862\"", "AT+CLCK=\"SC\",0,\"4862\"\r" OK);
+	assert_int_equal(person, AT_FINAL_OK);
+	if (strstr(h->trace, "4862"))
+		fprintf(stderr, "trace:\n%s", h->trace);
+	assert_null(strstr(h->trace, "4862"));
+	assert_non_null(strstr(h->trace, "> AT+CPIN=<hidden>\n"));
+	assert_non_null(strstr(h->trace, "> AT+CLCK=<hidden>\n"));
+	assert_non_null(strstr(h->trace, "< <21 bytes hidden: the answer to a secret>\n"));
+	assert_non_null(strstr(h->trace, "+CPIN: READY"));
+	assert_non_null(strstr(h->trace, "> AT+CPIN?\n"));
 	harness_free(h);
 }
 
@@ -587,6 +637,7 @@ int main(void)
 		cmocka_unit_test(initialises_to_ready),
 		cmocka_unit_test(stale_answers_drained),
 		cmocka_unit_test(pin_entered_once),
+		cmocka_unit_test(pin_never_traced),
 		cmocka_unit_test(wrong_pin_is_not_retried),
 		cmocka_unit_test(missing_pin_fails),
 		cmocka_unit_test(other_imei_refused),

@@ -77,16 +77,25 @@ static void on_connect(struct mosquitto *m, void *obj, int rc, int flags, const 
 	 * 132 (MQTT 5 "unsupported protocol version") or 1 (3.1.1's "unacceptable
 	 * protocol version", what an older broker answers a v5 CONNECT with)
 	 */
-	if (s->v5 && s->allow_v311 && (rc == 132 || rc == 1)) {
-		s->v5 = false;
-		mosquitto_int_option(s->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-		s->backoff_ms = 0; /* try 3.1.1 at once */
-	}
-	/* the connection is refused: the next poll turn reconnects after the backoff */
 	snprintf(s->error, sizeof(s->error), "the broker refused the connection: %s",
 		 s->v5 || rc > 5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc));
 	s->state = LINK_IDLE;
+	if (s->v5 && s->allow_v311 && (rc == 132 || rc == 1)) {
+		s->v5 = false;
+		mosquitto_int_option(s->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+		s->retry_at = INT64_MIN; /* try 3.1.1 at once */
+		return;
+	}
+	/*
+	 * Refused (a wrong password, an unknown user, a client id it will not take): like
+	 * any failed attempt, retried ever more slowly and told to the owner the
+	 * first time, or nobody would learn why the gateway never comes online.
+	 */
 	s->retry_at = 0; /* set by the tick that sees it */
+	if (s->backoff_ms < BACKOFF_MAX_MS)
+		s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
+	if (s->cb.disconnected && s->backoff_ms == BACKOFF_MIN_MS * 2)
+		s->cb.disconnected(s->ctx, s->error);
 }
 
 static void on_disconnect(struct mosquitto *m, void *obj, int rc, const mosquitto_property *p)

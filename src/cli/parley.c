@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_pdu.h"
@@ -64,6 +65,13 @@ int main(int argc, char **argv)
 {
 	const char *name;
 
+	/*
+	 * What the CLI creates holds phone numbers and message bodies: a store
+	 * (with its -wal and -shm, which SQLite gives the database's mode) made
+	 * by `parley send` before parleyd ever ran, a consent export. Its
+	 * owner's alone, whatever the caller's umask.
+	 */
+	umask(077);
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;

@@ -268,39 +268,52 @@ static void do_consent(struct daemon *d, const struct mqtt_command *c, struct br
 	log_info("MQTT: consent %s for %s recorded by %s", r.action, number, r.recorded_by);
 }
 
+static bool topic_under(const char *topic, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(topic, prefix, n) == 0 && (topic[n] == '/' || !topic[n]);
+}
+
 /*
- * A console may name where its answer goes, but not over the gateway's own
- * state, events or the cluster's consent records, which others trust.
+ * A console may name where its answer goes (MQTT 5 response topic, or
+ * reply_to), but the gateway publishes with its own broker rights: never
+ * over its own state and events, nor anywhere in the cluster's tree, where
+ * consent records, presence and other gateways' topics live, which others
+ * trust. <base>/reply is the one exception. Anything else is the console's.
  */
 static bool reply_topic_allowed(const struct daemon *d, const char *topic)
 {
-	const char *base = bridge_base(d), *cluster = d->conf.mqtt.cluster_topic;
-	size_t bl = strlen(base), cl = strlen(cluster);
+	char own[300];
 
-	if (topic[0] == '$')
-		return false;
-	if (strncmp(topic, base, bl) == 0 && (topic[bl] == '/' || !topic[bl]))
-		return strncmp(topic + bl, "/reply", 6) == 0;
-	return !(strncmp(topic, cluster, cl) == 0 && strncmp(topic + cl, "/consent", 8) == 0);
+	mqtt_topic_join(own, sizeof(own), bridge_base(d), "reply", (char *)NULL);
+	if (strcmp(topic, own) == 0)
+		return true;
+	return topic[0] != '$' && !topic_under(topic, bridge_base(d)) &&
+	       !topic_under(topic, d->conf.mqtt.cluster_topic);
 }
 
 static void answer(struct daemon *d, const struct mqtt_command *c, struct bridge_answer *a,
 		   const char *response_topic, const void *corr, size_t corr_len)
 {
 	char topic[300], *json;
+	bool v5 = response_topic && bridge_v5();
 
 	a->r.extra_json = a->extra;
 	if (!(json = mqtt_reply_json(&a->r))) {
 		log_error("MQTT: out of memory answering a command");
 		return;
 	}
-	if (response_topic && bridge_v5()) {
+	if (v5 && reply_topic_allowed(d, response_topic)) {
 		bridge_publish(response_topic, json, false, corr, corr_len, 0);
-	} else if (c->reply_to && c->reply_to[0] && reply_topic_allowed(d, c->reply_to)) {
+	} else if (!v5 && c->reply_to && c->reply_to[0] && reply_topic_allowed(d, c->reply_to)) {
 		bridge_publish(c->reply_to, json, false, NULL, 0, 0);
 	} else {
 		mqtt_topic_join(topic, sizeof(topic), bridge_base(d), "reply", (char *)NULL);
-		bridge_publish(topic, json, false, NULL, 0, 0);
+		if (v5 || (c->reply_to && c->reply_to[0]))
+			log_warning("MQTT: a reply may not go to %.200s: answered on %s",
+				    v5 ? response_topic : c->reply_to, topic);
+		bridge_publish(topic, json, false, v5 ? corr : NULL, v5 ? corr_len : 0, 0);
 	}
 	free(json);
 }

@@ -1,8 +1,16 @@
-/* Logging to stderr with sd-daemon priority prefixes (sd-daemon(3)). */
+/*
+ * Logging to stderr with sd-daemon priority prefixes (sd-daemon(3)), one
+ * line per message. Control characters are written as escapes (\n, \r,
+ * \xNN): journald starts a new entry at each newline and reads a "<N>" at
+ * its start as the priority, so a text from outside (a console's field, a
+ * topic, a modem's answer) must not be able to forge one.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "log.h"
+
+#define LOG_TEXT_MAX 8192
 
 static enum conf_log_level threshold = CONF_LOG_INFO;
 
@@ -18,11 +26,26 @@ int log_debug_enabled(void)
 
 static void emit(enum conf_log_level level, int priority, const char *fmt, va_list ap)
 {
+	char text[LOG_TEXT_MAX], line[LOG_TEXT_MAX + 16];
+	size_t n;
+
 	if (level > threshold)
 		return;
-	fprintf(stderr, "<%d>", priority);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	n = (size_t)snprintf(line, sizeof(line), "<%d>", priority);
+	for (const unsigned char *p = (const unsigned char *)text; *p && n + 8 < sizeof(line); p++) {
+		if (*p == '\n')
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "\\n");
+		else if (*p == '\r')
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "\\r");
+		else if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "\\x%02x", *p);
+		else
+			line[n++] = (char)*p;
+	}
+	line[n++] = '\n';
+	/* one write: lines of a daemon and its children never interleave mid-line */
+	fwrite(line, 1, n, stderr);
 }
 
 #define LOG_FN(name, level, priority)                  \

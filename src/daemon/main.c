@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -248,6 +249,20 @@ static int lock_store(const struct daemon *d)
 	return fd; /* kept open on purpose */
 }
 
+/*
+ * A store made by an older parley, or copied in with a loose umask, keeps
+ * its mode (and SQLite gives the same to the -wal and -shm it creates).
+ * Changing an administrator's choice silently would be rude: say it.
+ */
+static void warn_if_readable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & 077))
+		log_warning("store %s has mode %04o: others may read message bodies and numbers"
+			    " (chmod 600 %s)", path, (unsigned)(st.st_mode & 07777), path);
+}
+
 struct id_list {
 	int64_t ids[1024];
 	int n;
@@ -393,6 +408,14 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, sfd, rc;
 
+	/*
+	 * The store, its -wal and -shm (SQLite gives them the database's mode)
+	 * and the lock hold message bodies and phone numbers: parleyd's user's
+	 * alone, also when it is started by hand or by another init than
+	 * systemd (whose unit says UMask=0077 too). The control socket and the
+	 * metrics file set their own modes.
+	 */
+	umask(077);
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
@@ -421,6 +444,7 @@ int main(int argc, char **argv)
 		log_error("store %s: %s", d.conf.store, err);
 		return 1;
 	}
+	warn_if_readable(d.conf.store);
 	if (apply_policy(&d, &d.conf.policy) < 0) {
 		log_error("out of memory");
 		store_close(d.store);

@@ -43,6 +43,15 @@ int metrics_write(struct daemon *d)
 		return 0;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
+	/*
+	 * node_exporter reads it as another user, and parleyd's umask is 077:
+	 * the figures (counts, modem names, our own line numbers) are for
+	 * anyone on the machine, never writable by them.
+	 */
+	if (f && fchmod(fileno(f), 0644) != 0) {
+		fclose(f);
+		f = NULL;
+	}
 	if (!f) {
 		log_warning("metrics file %s: cannot write", tmp);
 		return -1;

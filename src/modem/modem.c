@@ -53,6 +53,7 @@ static void cmd_done(void *user, const struct at_response *r)
 {
 	struct cmd_ctx *c = user;
 
+	c->m->trace_hidden = false; /* answered (or cancelled): see on_trace */
 	/* answers to a stream since reset, or cancelled with it, concern nobody */
 	if (r->final == AT_FINAL_CANCELLED || c->generation != c->m->generation || !c->handler)
 		return;
@@ -635,11 +636,43 @@ static void on_urc(void *ctx, const char *line, const char *pdu, bool known)
 	}
 }
 
+/*
+ * Commands that carry a SIM secret: TS 27.007 8.3 +CPIN (and the +CPIN2 of
+ * some firmware), 7.4 +CLCK, 7.5 +CPWD. The trace ends up in logs, so it
+ * names them without their arguments, and shows nothing the modem says
+ * until they are answered: a modem that ignored ATE0 echoes the PIN.
+ */
+static size_t secret_command(const char *data, size_t len)
+{
+	static const char *const secret[] = { "AT+CPIN=", "AT+CPIN2=", "AT+CLCK=", "AT+CPWD=" };
+
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
+		size_t n = strlen(secret[i]);
+
+		if (len >= n && strncasecmp(data, secret[i], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
 static void on_trace(void *ctx, char dir, const char *data, size_t len)
 {
 	struct modem *m = ctx;
-	if (m->ev->trace)
+	size_t name = dir == '>' ? secret_command(data, len) : 0;
+	char shown[80];
+
+	if (!m->ev->trace)
+		return;
+	if (name) {
+		m->trace_hidden = true;
+		snprintf(shown, sizeof(shown), "%.*s<hidden>", (int)name, data);
+	} else if (dir == '<' && m->trace_hidden) {
+		snprintf(shown, sizeof(shown), "<%zu bytes hidden: the answer to a secret>", len);
+	} else {
 		m->ev->trace(m->ctx, dir, data, len);
+		return;
+	}
+	m->ev->trace(m->ctx, dir, shown, strlen(shown));
 }
 
 /* ---- the owner's interface ---- */
@@ -739,8 +772,7 @@ void modem_feed(struct modem *m, const uint8_t *data, size_t len, uint64_t now_m
 	m->now = now_ms;
 	if (now_ms < m->drain_until) {
 		/* still answering someone else: dropped, and the quiet period starts again */
-		if (m->ev->trace)
-			m->ev->trace(m->ctx, '<', (const char *)data, len);
+		on_trace(m, '<', (const char *)data, len);
 		m->drain_until = now_ms + PORT_DRAIN_MS;
 		m->timer_at = m->drain_until;
 		return;
@@ -813,6 +845,7 @@ uint64_t modem_deadline(const struct modem *m)
 }
 
 struct person_cmd {
+	struct modem *m;
 	modem_at_cb cb;
 	void *ctx;
 };
@@ -820,6 +853,8 @@ struct person_cmd {
 static void person_done(void *user, const struct at_response *r)
 {
 	struct person_cmd *p = user;
+
+	p->m->trace_hidden = false; /* answered (or cancelled): see on_trace */
 	p->cb(p->ctx, r);
 }
 
@@ -850,6 +885,7 @@ int modem_at(struct modem *m, const char *text, unsigned timeout_ms, modem_at_cb
 	p = malloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	p->m = m;
 	p->cb = cb;
 	p->ctx = ctx;
 	struct at_cmd cmd = {

@@ -43,6 +43,7 @@ struct modem {
 	uint64_t ring_at;          /* a RING waiting for its +CLIP, 0 when none */
 	uint64_t drain_until;      /* bytes before this are a previous owner's answers */
 	unsigned cpin_unreadable;  /* +CPIN? answers without a +CPIN line, in a row */
+	bool trace_hidden;         /* a command with a SIM secret awaits its answer: not traced */
 
 	struct pending_send *sends, *sends_tail;
 	bool send_in_flight;
