@@ -311,6 +311,23 @@ static void final_results(void **state)
 	assert_int_equal(at_final_parse("COMMAND NOT SUPPORT", &code), AT_FINAL_ERROR);
 }
 
+/* Found by fuzz_at_errors: garbled numbers were cut to int, 4294967317 became 21 (permanent). */
+static void error_codes_that_are_noise(void **state)
+{
+	int code;
+	(void)state;
+	assert_int_equal(at_final_parse("+CMS ERROR: 4294967317", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, -1);
+	assert_int_equal(at_final_parse("+CMS ERROR: -110", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, -1);
+	assert_int_equal(at_final_parse("+CME ERROR:  5555555555555555", &code), AT_FINAL_CME_ERROR);
+	assert_int_equal(code, -1);
+	assert_int_equal(at_final_parse("+CMS ERROR: 2147483647", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, 2147483647);
+	assert_int_equal(at_final_parse("+CMS ERROR: 0", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, 0);
+}
+
 static void iterator(void **state)
 {
 	struct at_iter it;
@@ -356,6 +373,7 @@ int main(void)
 		cmocka_unit_test(bad_commands),
 		cmocka_unit_test(free_cancels),
 		cmocka_unit_test(final_results),
+		cmocka_unit_test(error_codes_that_are_noise),
 		cmocka_unit_test(iterator),
 	};
 	return cmocka_run_group_tests_name("at_chan", tests, NULL, NULL);
