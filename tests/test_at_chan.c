@@ -295,6 +295,46 @@ static void free_cancels(void **state)
 	assert_non_null(strstr(r.log, "[cancelled 0 ''][cancelled 0 '']"));
 }
 
+struct resetting {
+	struct at_chan *chan;
+	struct recorder *r;
+};
+
+/* The driver's recovery: a reset from inside an answer, which still reads its lines after. */
+static void on_done_reset(void *user, const struct at_response *resp)
+{
+	struct resetting *x = user;
+	on_done(x->r, resp);
+	at_chan_reset(x->chan);
+	for (size_t i = 0; i < resp->nlines; i++)
+		rec_printf(x->r, " after reset |%s", resp->lines[i]);
+}
+
+/*
+ * Found by fuzz_at_chan: the commands a reset cancelled were handed the
+ * lines of the answer being delivered, and the reset freed those lines
+ * under the callback still reading them.
+ */
+static void reset_inside_an_answer(void **state)
+{
+	struct recorder r;
+	struct at_chan *c;
+	struct resetting x;
+	struct at_cmd cmd = { .text = "AT+CGMI", .timeout_ms = 5000, .done = on_done_reset, .user = &x };
+	static const char answer[] = "\r\nSIMCOM_Ltd\r\n\r\nERROR\r\n";
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	c = chan_with_urcs(&r);
+	x = (struct resetting){ c, &r };
+	assert_int_equal(at_chan_send(c, &cmd, 0), 0);
+	send(c, &r, "AT+CSQ", "+CSQ:", false, NULL);
+	at_chan_feed(c, (const uint8_t *)answer, strlen(answer), 1);
+	assert_string_equal(r.log, "[ERROR 0 'ERROR' |SIMCOM_Ltd][cancelled 0 ''] after reset |SIMCOM_Ltd");
+	assert_int_equal(r.destroyed, 1);
+	assert_int_equal(at_chan_pending(c), 0);
+	at_chan_free(c);
+}
+
 static void final_results(void **state)
 {
 	int code;
@@ -372,6 +412,7 @@ int main(void)
 		cmocka_unit_test(timeout_and_queue),
 		cmocka_unit_test(bad_commands),
 		cmocka_unit_test(free_cancels),
+		cmocka_unit_test(reset_inside_an_answer),
 		cmocka_unit_test(final_results),
 		cmocka_unit_test(error_codes_that_are_noise),
 		cmocka_unit_test(iterator),
