@@ -18,7 +18,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define STEPS_MAX 400
+#define STEPS_MAX 200
 
 /* The commands whose answers can be fuzzed; NULL stands for the profile's ICCID command. */
 static const char *const picks[] = {
