@@ -15,6 +15,7 @@
 
 #include "parley/at_chan.h"
 #include "parley/at_result.h"
+#include "parley/at_tokenizer.h"
 
 /* Everything the channel reported, as text, so runs can be compared. */
 struct recorder {
@@ -235,6 +236,26 @@ static void garbage(void **state)
 	check_all_splits(s, 1, "<<AT+CSQ\\r>>{?\xff\xfe\x01junk}[OK 0 'OK' |+CSQ: 9,0]");
 }
 
+/* A line past AT_LINE_MAX is cut and reported as noise, never taken as the answer. */
+static void overlong_line(void **state)
+{
+	static char filler[AT_LINE_MAX + 100], bytes[AT_LINE_MAX + 200], want[AT_LINE_MAX + 200];
+	struct recorder *r = calloc(1, sizeof(*r));
+	struct at_chan *c;
+	(void)state;
+	memset(filler, 'A', sizeof(filler) - 1);
+	snprintf(bytes, sizeof(bytes), "\r\n+CSQ: %s\r\n+CSQ: 9,0\r\n\r\nOK\r\n", filler);
+	c = chan_with_urcs(r);
+	send(c, r, "AT+CSQ", "+CSQ:", false, NULL);
+	take_output(c, r);
+	for (size_t i = 0; bytes[i]; i += 7)
+		at_chan_feed(c, (const uint8_t *)bytes + i, strnlen(bytes + i, 7), 1);
+	snprintf(want, sizeof(want), "<<AT+CSQ\\r>>{?%.*s}[OK 0 'OK' |+CSQ: 9,0]", AT_LINE_MAX, bytes + 2);
+	assert_string_equal(r->log, want);
+	at_chan_free(c);
+	free(r);
+}
+
 static void timeout_and_queue(void **state)
 {
 	struct recorder r;
@@ -409,6 +430,7 @@ int main(void)
 		cmocka_unit_test(cmgs_refused_before_prompt),
 		cmocka_unit_test(urcs_with_pdus),
 		cmocka_unit_test(garbage),
+		cmocka_unit_test(overlong_line),
 		cmocka_unit_test(timeout_and_queue),
 		cmocka_unit_test(bad_commands),
 		cmocka_unit_test(free_cancels),
