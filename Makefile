@@ -150,6 +150,13 @@ $(BUILD)/fuzz/fuzz_mqtt_command $(BUILD)/fuzz/fuzz_config: $(BUILD)/fuzz/%: test
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(ALL_LIBS)
 
+# the AT layer and the modem driver, what a modem's bytes reach: no libraries needed
+MODEM_FUZZ_SRC := $(CODEC_SRC) $(sort $(wildcard src/at/*.c)) $(sort $(wildcard src/modem/*.c))
+$(filter $(BUILD)/fuzz/fuzz_at_% $(BUILD)/fuzz/fuzz_modem_%,$(FUZZERS)): $(BUILD)/fuzz/%: tests/fuzz/%.c \
+		$(MODEM_FUZZ_SRC) $(wildcard tests/fuzz/*.h src/modem/*.h include/parley/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(MODEM_FUZZ_SRC)
+
 VECTORS ?= $(firstword $(wildcard $(PARLEY_VECTORS) ../shared/vectors/real_pdus.tsv \
 	/work/shared/vectors/real_pdus.tsv))
 
@@ -159,10 +166,11 @@ fuzz:
 	@tools/fuzz-seeds "$(VECTORS)" $(BUILD)/fuzz/seeds-real
 	@set -e; for f in $(FUZZERS); do \
 		name=$$(basename $$f); corpus=tests/fuzz/corpus/$$name; \
+		case $$name in fuzz_at_*|fuzz_modem_*) dict=-dict=tests/fuzz/at.dict ;; *) dict= ;; esac; \
 		mkdir -p $(BUILD)/fuzz/work-$$name; \
 		echo "== $$name ($(FUZZ_SECONDS) s)"; \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$dict \
 			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/work-$$name $$corpus \
 			$(BUILD)/fuzz/seeds-real 2>&1 \
 			| grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY)|invariant broken|runtime error|Test unit written' ; \

@@ -15,6 +15,7 @@
 
 #include "parley/at_chan.h"
 #include "parley/at_result.h"
+#include "parley/at_tokenizer.h"
 
 /* Everything the channel reported, as text, so runs can be compared. */
 struct recorder {
@@ -235,6 +236,26 @@ static void garbage(void **state)
 	check_all_splits(s, 1, "<<AT+CSQ\\r>>{?\xff\xfe\x01junk}[OK 0 'OK' |+CSQ: 9,0]");
 }
 
+/* A line past AT_LINE_MAX is cut and reported as noise, never taken as the answer. */
+static void overlong_line(void **state)
+{
+	static char filler[AT_LINE_MAX + 100], bytes[AT_LINE_MAX + 200], want[AT_LINE_MAX + 200];
+	struct recorder *r = calloc(1, sizeof(*r));
+	struct at_chan *c;
+	(void)state;
+	memset(filler, 'A', sizeof(filler) - 1);
+	snprintf(bytes, sizeof(bytes), "\r\n+CSQ: %s\r\n+CSQ: 9,0\r\n\r\nOK\r\n", filler);
+	c = chan_with_urcs(r);
+	send(c, r, "AT+CSQ", "+CSQ:", false, NULL);
+	take_output(c, r);
+	for (size_t i = 0; bytes[i]; i += 7)
+		at_chan_feed(c, (const uint8_t *)bytes + i, strnlen(bytes + i, 7), 1);
+	snprintf(want, sizeof(want), "<<AT+CSQ\\r>>{?%.*s}[OK 0 'OK' |+CSQ: 9,0]", AT_LINE_MAX, bytes + 2);
+	assert_string_equal(r->log, want);
+	at_chan_free(c);
+	free(r);
+}
+
 static void timeout_and_queue(void **state)
 {
 	struct recorder r;
@@ -295,6 +316,46 @@ static void free_cancels(void **state)
 	assert_non_null(strstr(r.log, "[cancelled 0 ''][cancelled 0 '']"));
 }
 
+struct resetting {
+	struct at_chan *chan;
+	struct recorder *r;
+};
+
+/* The driver's recovery: a reset from inside an answer, which still reads its lines after. */
+static void on_done_reset(void *user, const struct at_response *resp)
+{
+	struct resetting *x = user;
+	on_done(x->r, resp);
+	at_chan_reset(x->chan);
+	for (size_t i = 0; i < resp->nlines; i++)
+		rec_printf(x->r, " after reset |%s", resp->lines[i]);
+}
+
+/*
+ * Found by fuzz_at_chan: the commands a reset cancelled were handed the
+ * lines of the answer being delivered, and the reset freed those lines
+ * under the callback still reading them.
+ */
+static void reset_inside_an_answer(void **state)
+{
+	struct recorder r;
+	struct at_chan *c;
+	struct resetting x;
+	struct at_cmd cmd = { .text = "AT+CGMI", .timeout_ms = 5000, .done = on_done_reset, .user = &x };
+	static const char answer[] = "\r\nSIMCOM_Ltd\r\n\r\nERROR\r\n";
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	c = chan_with_urcs(&r);
+	x = (struct resetting){ c, &r };
+	assert_int_equal(at_chan_send(c, &cmd, 0), 0);
+	send(c, &r, "AT+CSQ", "+CSQ:", false, NULL);
+	at_chan_feed(c, (const uint8_t *)answer, strlen(answer), 1);
+	assert_string_equal(r.log, "[ERROR 0 'ERROR' |SIMCOM_Ltd][cancelled 0 ''] after reset |SIMCOM_Ltd");
+	assert_int_equal(r.destroyed, 1);
+	assert_int_equal(at_chan_pending(c), 0);
+	at_chan_free(c);
+}
+
 static void final_results(void **state)
 {
 	int code;
@@ -309,6 +370,23 @@ static void final_results(void **state)
 	assert_int_equal(code, -1);
 	assert_int_equal(at_final_parse("NO CARRIER", &code), AT_FINAL_NO_CARRIER);
 	assert_int_equal(at_final_parse("COMMAND NOT SUPPORT", &code), AT_FINAL_ERROR);
+}
+
+/* Found by fuzz_at_errors: garbled numbers were cut to int, 4294967317 became 21 (permanent). */
+static void error_codes_that_are_noise(void **state)
+{
+	int code;
+	(void)state;
+	assert_int_equal(at_final_parse("+CMS ERROR: 4294967317", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, -1);
+	assert_int_equal(at_final_parse("+CMS ERROR: -110", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, -1);
+	assert_int_equal(at_final_parse("+CME ERROR:  5555555555555555", &code), AT_FINAL_CME_ERROR);
+	assert_int_equal(code, -1);
+	assert_int_equal(at_final_parse("+CMS ERROR: 2147483647", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, 2147483647);
+	assert_int_equal(at_final_parse("+CMS ERROR: 0", &code), AT_FINAL_CMS_ERROR);
+	assert_int_equal(code, 0);
 }
 
 static void iterator(void **state)
@@ -352,10 +430,13 @@ int main(void)
 		cmocka_unit_test(cmgs_refused_before_prompt),
 		cmocka_unit_test(urcs_with_pdus),
 		cmocka_unit_test(garbage),
+		cmocka_unit_test(overlong_line),
 		cmocka_unit_test(timeout_and_queue),
 		cmocka_unit_test(bad_commands),
 		cmocka_unit_test(free_cancels),
+		cmocka_unit_test(reset_inside_an_answer),
 		cmocka_unit_test(final_results),
+		cmocka_unit_test(error_codes_that_are_noise),
 		cmocka_unit_test(iterator),
 	};
 	return cmocka_run_group_tests_name("at_chan", tests, NULL, NULL);

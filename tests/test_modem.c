@@ -129,17 +129,22 @@ static void advance(struct harness *h, uint64_t ms)
 	modem_tick(h->m, h->now);
 }
 
-static struct harness *harness_new(const char *pin, const char *imei)
+static struct harness *harness_with(const struct modem_config *cfg)
 {
 	struct harness *h = calloc(1, sizeof(*h));
+	h->now = 1000;
+	h->m = modem_new(cfg, &events, h);
+	assert_non_null(h->m);
+	return h;
+}
+
+static struct harness *harness_new(const char *pin, const char *imei)
+{
 	struct modem_config cfg = {
 		.profile = modem_profile_find("sim800"), .pin = pin, .expected_imei = imei,
 		.hangup_calls = true,
 	};
-	h->now = 1000;
-	h->m = modem_new(&cfg, &events, h);
-	assert_non_null(h->m);
-	return h;
+	return harness_with(&cfg);
 }
 
 static void harness_free(struct harness *h)
@@ -631,6 +636,112 @@ static void registration_wait(void **state)
 	harness_free(h);
 }
 
+/*
+ * Found by fuzz_modem_session (+CSQ: 94) and fuzz_modem_answers (+CREG: 2,-2):
+ * numbers out of their range were stored as they came, or cut to int
+ * (+CREG stat 4294967297 read as 1, registered); they read as unknown now.
+ */
+static void health_out_of_range_is_unknown(void **state)
+{
+	struct harness *h = ready_modem();
+	(void)state;
+	advance(h, 60000);
+	expect(h, "AT+CSQ", "\r\n+CSQ: 255,99\r\n" OK);
+	expect(h, "AT+CREG?", "\r\n+CREG: 2,4294967297\r\n" OK);
+	assert_int_equal(modem_health(h->m)->rssi, 99);
+	assert_int_equal(modem_health(h->m)->registration, -1);
+	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CEREG?", "\r\n+CEREG: 0,-2\r\n" OK);
+	assert_int_equal(modem_health(h->m)->registration, -1);
+	advance(h, 60000);
+	expect(h, "AT+CSQ", "\r\n+CSQ: -1,99\r\n" OK);
+	assert_int_equal(modem_health(h->m)->rssi, 99);
+	modem_says(h, "\r\n+CREG: 12\r\n");
+	assert_int_equal(modem_health(h->m)->registration, -1);
+	harness_free(h);
+}
+
+/*
+ * Storage indexes that are negative, or cut to a negative int, are neither
+ * read nor deleted (AT+CMGR=-1 went out); the fuzz targets check every
+ * index the driver writes.
+ */
+static void storage_index_out_of_range_ignored(void **state)
+{
+	struct harness *h = ready_modem();
+	char answer[600];
+	(void)state;
+	h->inbound_result = 0;
+	modem_says(h, "\r\n+CMTI: \"SM\",4294967295\r\n");
+	assert_string_equal(written(h), "");
+	advance(h, 300000); /* the sweep, with the polls */
+	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
+	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
+	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	snprintf(answer, sizeof(answer), "\r\n+CMGL: -3,1,,30\r\n%s\r\n" OK, deliver_hex("kept"));
+	expect(h, "AT+CMGL=4", answer);
+	assert_string_equal(written(h), "");
+	assert_int_equal(h->inbound_calls, 0);
+	harness_free(h);
+}
+
+/*
+ * A +CMGR answer with a second header where the PDU belongs handed that
+ * header over as an undecodable PDU and, once committed, deleted the
+ * message it never read (fuzz_modem_answers checks inbound PDUs are hex).
+ */
+static void cmgr_second_header_is_no_pdu(void **state)
+{
+	struct harness *h = ready_modem();
+	char answer[600];
+	(void)state;
+	h->inbound_result = 0;
+	modem_says(h, "\r\n+CMTI: \"SM\",3\r\n");
+	snprintf(answer, sizeof(answer), "\r\n+CMGR: 0,,30\r\n+CMGR: 1,,30\r\n%s\r\n" OK,
+		 deliver_hex("not lost"));
+	expect(h, "AT+CMGR=3", answer);
+	assert_int_equal(h->inbound_calls, 0);
+	assert_string_equal(written(h), ""); /* not deleted: the sweep reads it again */
+	harness_free(h);
+}
+
+/*
+ * An ICCID read before a recovery must not stand in for one the SIM does
+ * not give after it: the check fails as unreadable instead of passing on
+ * the old value (or, on Huawei, on the old value swapped once more).
+ */
+static void iccid_not_kept_across_recovery(void **state)
+{
+	struct modem_config cfg = {
+		.profile = modem_profile_find("sim800"), .expected_iccid = "8944110012345678901",
+	};
+	struct harness *h = harness_with(&cfg);
+	(void)state;
+	init_until_sim(h);
+	expect(h, "AT+CPIN?", "\r\n+CPIN: READY\r\n" OK);
+	init_after_pin(h, OK);
+	assert_int_equal(modem_state(h->m), MODEM_STATE_READY);
+	assert_string_equal(modem_identity(h->m)->iccid, "8944110012345678901");
+	advance(h, 0);
+	expect(h, "AT+CSQ", NULL);
+	advance(h, 5000); /* no answer: recover by probing */
+	expect(h, PROBE, OK);
+	expect(h, "ATE0", OK);
+	expect(h, "AT+CMEE=1", OK);
+	expect(h, "AT+CGMI", OK);
+	expect(h, "AT+CGMM", OK);
+	expect(h, "AT+CGMR", OK);
+	expect(h, "AT+CGSN", "\r\n861234567890123\r\n" OK);
+	expect(h, "AT+CFUN?", "\r\n+CFUN: 1\r\n" OK);
+	expect(h, "AT+CPIN?", "\r\n+CPIN: READY\r\n" OK);
+	expect(h, "AT+CIMI", OK);
+	expect(h, "AT+CCID", "\r\nERROR\r\n");
+	assert_int_equal(modem_state(h->m), MODEM_STATE_FAILED);
+	assert_string_equal(modem_health(h->m)->last_error,
+			    "SIM has ICCID (unreadable), configured for 8944110012345678901");
+	harness_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +764,10 @@ int main(void)
 		cmocka_unit_test(port_lost_returns_sends),
 		cmocka_unit_test(calls_reported_and_hung_up),
 		cmocka_unit_test(registration_wait),
+		cmocka_unit_test(health_out_of_range_is_unknown),
+		cmocka_unit_test(storage_index_out_of_range_ignored),
+		cmocka_unit_test(cmgr_second_header_is_no_pdu),
+		cmocka_unit_test(iccid_not_kept_across_recovery),
 	};
 	return cmocka_run_group_tests_name("modem", tests, NULL, NULL);
 }

@@ -26,7 +26,8 @@ enum at_final {
 /*
  * Whether line is a final result code, and which. For +CME/+CMS ERROR,
  * *code gets the number, or -1 when the modem answered in words (CMEE=2)
- * that parley does not know; other finals leave it 0.
+ * that parley does not know or with a number no code can be (negative, or
+ * past INT_MAX); other finals leave it 0.
  */
 enum at_final at_final_parse(const char *line, int *code);
 

@@ -135,23 +135,40 @@ static void start_next(struct at_chan *c)
 static void complete(struct at_chan *c, enum at_final final, int code, const char *line)
 {
 	struct queued *q = c->head;
+	/*
+	 * The lines leave the channel with the answer: a callback that resets
+	 * the channel (the driver's recovery does) must neither free them under
+	 * it nor hand them to the commands it cancels.
+	 */
+	char **lines = c->lines;
+	size_t nlines = c->nlines, cap = c->lines_cap;
 	struct at_response r = {
 		.final = final,
 		.code = code,
 		.final_line = line ? line : "",
-		.nlines = c->nlines,
-		.lines = (const char *const *)c->lines,
+		.nlines = nlines,
+		.lines = (const char *const *)lines,
 	};
 
 	if (!q)
 		return;
+	c->lines = NULL;
+	c->nlines = c->lines_cap = 0;
+	c->want_pdu_line = false;
 	c->head = q->next;
 	if (!c->head)
 		c->tail = NULL;
 	c->state = CHAN_IDLE;
 	c->tok.expect_prompt = false;
 	q->done(q->user, &r);
-	lines_clear(c);
+	for (size_t i = 0; i < nlines; i++)
+		free(lines[i]);
+	if (c->lines) {
+		free(lines);
+	} else {
+		c->lines = lines; /* kept for the next answer */
+		c->lines_cap = cap;
+	}
 	queued_free(q);
 	start_next(c);
 }

@@ -2,6 +2,7 @@
  * Final result codes and information-line fields. Numeric results (ATV0)
  * are not handled: parley always runs modems with verbose results.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,8 +39,9 @@ static int error_code(const char *rest, bool cms)
 	while (*rest == ' ')
 		rest++;
 	v = strtol(rest, &end, 10);
+	/* a negative or overlong number is noise, not a code (cut to int, it could be 21) */
 	if (end != rest && (*end == '\0' || *end == ' '))
-		return (int)v;
+		return v >= 0 && v <= INT_MAX ? (int)v : -1;
 	size_t n = cms ? sizeof(cms_words) / sizeof(cms_words[0]) : sizeof(cme_words) / sizeof(cme_words[0]);
 	for (size_t i = 0; i < n; i++) {
 		const char *w = cms ? cms_words[i].text : cme_words[i].text;

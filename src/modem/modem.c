@@ -5,6 +5,7 @@
  * Sending and reading messages are in modem_sms.c. No I/O here.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,8 +152,14 @@ struct init_step {
 	enum step_result (*on_ok)(struct modem *m, const struct at_response *r);
 };
 
+/*
+ * Both empty dst first: a value read before a recovery must not stand in
+ * for an answer without one (a stale ICCID would pass the SIM check, and on
+ * Huawei be swapped a second time).
+ */
 static void copy_line(char *dst, size_t size, const struct at_response *r)
 {
+	dst[0] = '\0';
 	if (r->nlines > 0)
 		snprintf(dst, size, "%s", r->lines[0]);
 }
@@ -160,6 +167,7 @@ static void copy_line(char *dst, size_t size, const struct at_response *r)
 static void copy_field(char *dst, size_t size, const struct at_response *r, const char *prefix)
 {
 	struct at_iter it;
+	dst[0] = '\0';
 	if (r->nlines > 0) {
 		if (prefix && at_iter_begin(&it, r->lines[0], prefix))
 			at_iter_next_string(&it, dst, size);
@@ -418,13 +426,14 @@ static void modem_init_next(struct modem *m)
 static int creg_stat(const char *line, const char *prefix, bool answer)
 {
 	struct at_iter it;
-	long a, b;
+	long a;
 
 	if (!at_iter_begin(&it, line, prefix) || !at_iter_next_number(&it, &a))
 		return -1;
-	if (!answer)
-		return (int)a;
-	return at_iter_next_number(&it, &b) ? (int)b : -1;
+	if (answer && !at_iter_next_number(&it, &a))
+		return -1;
+	/* 27.007 7.2 names 0..11; anything else (4294967297 cut to int is 1) is noise */
+	return a >= 0 && a <= 11 ? (int)a : -1;
 }
 
 static bool registered(int stat)
@@ -495,9 +504,10 @@ static void on_csq(struct modem *m, const struct at_response *r, long arg)
 		modem_recover(m, "no answer to AT+CSQ");
 		return;
 	}
+	/* 27.007 8.5: 0..31, or 99 for unknown; anything else is unknown too */
 	if (r->final == AT_FINAL_OK && r->nlines && at_iter_begin(&it, r->lines[0], "+CSQ:") &&
 	    at_iter_next_number(&it, &rssi))
-		m->health.rssi = (int)rssi;
+		m->health.rssi = rssi >= 0 && rssi <= 31 ? (int)rssi : 99;
 }
 
 static void on_cops(struct modem *m, const struct at_response *r, long arg)
@@ -612,7 +622,8 @@ static void on_urc(void *ctx, const char *line, const char *pdu, bool known)
 	if (at_iter_begin(&it, line, "+CMTI:") || at_iter_begin(&it, line, "+CDSI:")) {
 		if (m->reading_sim)
 			m->sweep_again = true; /* its index is in another memory than mem1 now */
-		else if (at_iter_skip(&it) && at_iter_next_number(&it, &idx) && idx >= 0)
+		else if (at_iter_skip(&it) && at_iter_next_number(&it, &idx) && idx >= 0 &&
+			 idx <= INT_MAX)
 			modem_sms_read(m, (int)idx);
 	} else if (strncmp(line, "+CMT:", 5) == 0 && pdu) {
 		modem_sms_direct(m, pdu, false);

@@ -6,6 +6,7 @@
  * network redelivering an unacknowledged +CMT) is handed over once.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,7 +279,8 @@ static bool take_listed(struct modem *m, const struct at_response *r, const char
 	}
 	/* +CMGL: <index>,<stat>,[<alpha>],<length> then the PDU line */
 	for (size_t i = 0; i + 1 < r->nlines; i++) {
-		if (!at_iter_begin(&it, r->lines[i], "+CMGL:") || !at_iter_next_number(&it, &index))
+		if (!at_iter_begin(&it, r->lines[i], "+CMGL:") || !at_iter_next_number(&it, &index) ||
+		    index < 0 || index > INT_MAX)
 			continue;
 		if (!at_iter_begin(&it, r->lines[i + 1], "+CMGL:")) {
 			if (deliver(m, r->lines[i + 1], (int)index, false))
@@ -417,8 +419,10 @@ static void on_cmgr(struct modem *m, const struct at_response *r, long index)
 	/*
 	 * An empty slot answers OK alone, a bogus +CMTI index +CMS ERROR 321:
 	 * nothing to hand over either way; the sweep would find anything missed.
+	 * The PDU is the line after the header: a second header there is none.
 	 */
-	if (r->final == AT_FINAL_OK && r->nlines >= 2 && deliver(m, r->lines[1], (int)index, false))
+	if (r->final == AT_FINAL_OK && r->nlines >= 2 && strncmp(r->lines[1], "+CMGR:", 6) != 0 &&
+	    deliver(m, r->lines[1], (int)index, false))
 		delete_index(m, (int)index);
 }
 
