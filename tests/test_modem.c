@@ -651,6 +651,7 @@ static void health_out_of_range_is_unknown(void **state)
 	assert_int_equal(modem_health(h->m)->rssi, 99);
 	assert_int_equal(modem_health(h->m)->registration, -1);
 	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK);
 	expect(h, "AT+CEREG?", "\r\n+CEREG: 0,-2\r\n" OK);
 	assert_int_equal(modem_health(h->m)->registration, -1);
 	advance(h, 60000);
@@ -678,6 +679,7 @@ static void storage_index_out_of_range_ignored(void **state)
 	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
 	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
 	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK);
 	snprintf(answer, sizeof(answer), "\r\n+CMGL: -3,1,,30\r\n%s\r\n" OK, deliver_hex("kept"));
 	expect(h, "AT+CMGL=4", answer);
 	assert_string_equal(written(h), "");
