@@ -38,7 +38,7 @@ queue = { retries = 2; retry_base = 1; };
 metrics = { file = "$tmp/parley.prom"; interval = 5; };
 modems = (
   { name = "sim"; device = "$tmp/modem"; profile = "sim800"; line = "+447700900100";
-    rate_per_minute = 600; }
+    rate_per_minute = 600; send_timeout = 5; }
 );
 EOF
 
@@ -103,6 +103,17 @@ ctl '{"cmd":"fault","type":"cms_error","code":332,"count":1}' >/dev/null
 out=$(p send --json --to +447700900128 "Retried after a timeout")
 id5=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$out")
 check "a temporary error is retried and then sent" wait_for 15 state_is "$id5" sent
+
+# the answer to +CMGS loses its final OK: after send_timeout the message may
+# have gone out (held for a person), and the modem works again (the timeout
+# once ran on the wall clock and never came, which left the line stuck)
+ctl '{"cmd":"fault","type":"drop_line","line":-1}' >/dev/null
+out=$(p send --json --to +447700900129 "Its OK was lost")
+id7=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$out")
+check "a send whose answer is cut is held after send_timeout" wait_for 20 state_is "$id7" held
+out=$(p send --json --to +447700900129 "After the cut")
+id8=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$out")
+check "and the line sends again" wait_for 20 state_is "$id8" sent
 
 out=$(p send --to "+44 7700" "bad number" 2>&1)
 rc=$?

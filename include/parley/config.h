@@ -12,7 +12,7 @@
  *   modems = (
  *     { name = "hat"; device = "/dev/serial0"; baud = 115200; profile = "sim7600";
  *       line = "+447700900001"; pin = "1234"; rate_per_minute = 20; daily_cap = 500;
- *       imei = "..."; iccid = "..."; hangup_calls = true; }
+ *       imei = "..."; iccid = "..."; hangup_calls = true; send_timeout = 60; }
  *   );
  *
  *   policy = {
@@ -88,6 +88,7 @@ struct conf_modem {
 	char iccid[24];             /* 18-22 digits, "" any */
 	unsigned rate_per_minute;   /* 1..600, default 10 */
 	unsigned daily_cap;         /* 0 none, else max sends per day */
+	unsigned send_timeout;      /* seconds to wait for +CMGS's answer, 5..300, default 60 */
 	bool hangup_calls;          /* default true */
 	char group[32];             /* "" none; opt-outs scoped "group" cover its lines */
 };

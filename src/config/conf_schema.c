@@ -129,6 +129,8 @@ static const struct conf_key modem_keys[] = {
 	  .offset = offsetof(struct conf_modem, rate_per_minute), .min = 1, .max = 600 },
 	{ .name = "daily_cap", .read = conf_read_uint, .offset = offsetof(struct conf_modem, daily_cap),
 	  .min = 0, .max = DAILY_CAP_MAX },
+	{ .name = "send_timeout", .read = conf_read_uint,
+	  .offset = offsetof(struct conf_modem, send_timeout), .min = 5, .max = 300 },
 	{ .name = "hangup_calls", .read = conf_read_bool,
 	  .offset = offsetof(struct conf_modem, hangup_calls) },
 	{ .name = "group", .read = conf_read_string, .offset = offsetof(struct conf_modem, group),
@@ -145,6 +147,8 @@ static void modem_defaults(struct conf_modem *m, size_t index)
 	m->baud = 115200;
 	strcpy(m->profile, "generic");
 	m->rate_per_minute = 10;
+	/* TS 27.005 leaves it open; a congested network takes tens of seconds */
+	m->send_timeout = 60;
 	m->hangup_calls = true;
 }
 

@@ -68,6 +68,8 @@ struct daemon {
 };
 
 int64_t daemon_now(void);
+/* Monotonic milliseconds: the only clock the modem layer's timeouts are measured on */
+uint64_t daemon_mono_ms(void);
 
 /* outbound.c */
 void outbound_run(struct daemon *d, int64_t now);

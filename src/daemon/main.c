@@ -41,7 +41,7 @@ int64_t daemon_now(void)
 }
 
 /* Monotonic time for the modems' timers: wall-clock jumps must not fire them. */
-static uint64_t mono_ms(void)
+uint64_t daemon_mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -85,6 +85,7 @@ static int lines_start(struct daemon *d)
 			.expected_imei = cm->imei[0] ? cm->imei : NULL,
 			.expected_iccid = cm->iccid[0] ? cm->iccid : NULL,
 			.hangup_calls = cm->hangup_calls,
+			.send_timeout_ms = cm->send_timeout * 1000,
 		};
 
 		l->d = d;
@@ -300,7 +301,7 @@ static int run(struct daemon *d, int sfd)
 		struct pollfd pfd[POLL_MAX];
 		int kind[POLL_MAX]; /* -1 signal, -2 control, -3 MQTT, else line index */
 		int n = 0;
-		uint64_t mono = mono_ms();
+		uint64_t mono = daemon_mono_ms();
 		int64_t now = daemon_now();
 
 		if (d->consent_pending || d->consent_retry) {
@@ -383,11 +384,11 @@ static int run(struct daemon *d, int sfd)
 			} else if (kind[i] == -3) {
 				bridge_handle(d, pfd[i].revents);
 			} else {
-				modem_link_handle(d->lines[kind[i]].link, pfd[i].revents, mono_ms());
+				modem_link_handle(d->lines[kind[i]].link, pfd[i].revents, daemon_mono_ms());
 			}
 		}
 		for (unsigned i = 0; i < d->nlines; i++)
-			modem_link_tick(d->lines[i].link, mono_ms());
+			modem_link_tick(d->lines[i].link, daemon_mono_ms());
 	}
 	notify_send("STOPPING=1");
 	metrics_write(d);

@@ -119,7 +119,7 @@ static void start_message(struct line *l, const struct store_message *m, int64_t
 	for (int i = 0; i < n; i++) {
 		hex_encode(pdus[i].data, pdus[i].len, hex);
 		uint64_t token = (uint64_t)m->id << 8 | (uint64_t)(i + 1);
-		if (modem_send(l->modem, hex, pdus[i].tpdu_len, i + 1 < n, token, daemon_now()) < 0) {
+		if (modem_send(l->modem, hex, pdus[i].tpdu_len, i + 1 < n, token, daemon_mono_ms()) < 0) {
 			store_send_failed(l->d->store, m->id, true, i > 0, now + retry_delay(l->d, m->attempts),
 					  "the modem refused the segment", now);
 			/* earlier segments are on their way: the customer may get part of it */
