@@ -199,7 +199,7 @@ CROSS_TEST_DEBS = $(CROSS_DEBS) qemu-user mosquitto tzdata
 CROSS_MAKE = $(MAKE) --no-print-directory BUILD=$(CROSS_BUILD) CC=$(CROSS_TRIPLET)-gcc \
 	AR=$(CROSS_TRIPLET)-ar PKG_CONFIG=$(CROSS_TRIPLET)-pkg-config
 
-.PHONY: cross cross-test cross-arch cross-programs
+.PHONY: cross cross-test cross-install cross-arch cross-programs
 cross-arch:
 	@test -n "$(CROSS_TRIPLET)" || { echo "make $(MAKECMDGOALS) ARCH=arm64 or ARCH=armhf" >&2; exit 1; }
 
@@ -209,6 +209,13 @@ cross: cross-arch
 
 # what a cross build makes; run with BUILD set to the cross build directory
 cross-programs: $(PARLEY) $(PARLEYD) $(MODEMSIM) $(MQTTC) $(TESTS)
+
+# `make install` for ARCH into DESTDIR (never into this machine's own /), to
+# carry to the Pi as a tar file (docs/raspberry-pi.md)
+cross-install: cross-arch
+	@test -n "$(DESTDIR)" || { echo "make cross-install ARCH=$(ARCH) DESTDIR=DIR" >&2; exit 1; }
+	@tools/ensure-deps $(CROSS_DEBS)
+	@$(CROSS_MAKE) install
 
 # The shell tests get wrappers (CROSS_RUN/NAME) that exec each program under
 # qemu; the unit tests run through TEST_WRAPPER. The loader and libraries are
