@@ -62,9 +62,19 @@ both_ready() { [ "$(p status | grep -c " ready ")" -eq 2 ]; }
 check "the daemon brings both modems to ready" wait_for 20 both_ready
 
 # --- spread: new recipients, no line asked, go out through both -------------
+# The ten fall due at one moment, when both lines are idle, so each line takes
+# the next as it frees up. Due as soon as queued, they could all leave through
+# line 1 whenever queueing one takes longer than sending one (as under qemu),
+# which would test the CLI's speed, not the spreading. The moment leaves room
+# for twenty runs of parley as slow as the one timed here.
+t0=$(date +%s%N)
+p status >/dev/null
+t1=$(date +%s%N)
+due=$(((t1 + 1000000000 + 20 * (t1 - t0)) / 1000000000 + 1))
 for i in $(seq 1 10); do
-	p send --to "+4477009005$((10 + i))" "spread $i" >/dev/null
+	p send --at "$(date -d "@$due" '+%Y-%m-%d %H:%M:%S')" --to "+4477009005$((10 + i))" "spread $i" >/dev/null
 done
+check "the ten are queued before they fall due" test "$(date +%s)" -lt "$due"
 all_spread_out() { [ $(($(sent_count 1) + $(sent_count 2))) -ge 10 ]; }
 check "ten messages to new recipients all go out" wait_for 15 all_spread_out
 n1=$(sent_count 1) n2=$(sent_count 2)

@@ -96,6 +96,20 @@ static void unknown_and_bad_names(void **state)
 	assert_int_equal(off, 7);
 }
 
+/*
+ * After January 2038, when a 32-bit time_t (32-bit ARM) has run out: the
+ * build asks for a 64-bit one (_TIME_BITS=64), so quiet hours keep working.
+ */
+static void after_2038(void **state)
+{
+	const int64_t jan_2040 = 2210241600000LL, jul_2040 = 2225966400000LL;
+	(void)state;
+	assert_int_equal(offset("Europe/London", jan_2040), 0);
+	assert_int_equal(offset("Europe/London", jul_2040), 60);
+	assert_int_equal(offset("America/New_York", jul_2040), -240);
+	assert_int_equal(offset("Australia/Lord_Howe", jan_2040), 660);
+}
+
 /* TZDIR, when set, is where zones are looked for (as glibc does). */
 static void tzdir_followed(void **state)
 {
@@ -150,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(known_zones),
 		cmocka_unit_test(at_the_change),
+		cmocka_unit_test(after_2038),
 		cmocka_unit_test(unknown_and_bad_names),
 		cmocka_unit_test(tzdir_followed),
 		cmocka_unit_test(tz_restored),

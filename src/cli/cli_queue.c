@@ -146,7 +146,7 @@ static int64_t parse_time(const char *s, int64_t now)
 	long secs;
 
 	if (s[0] == '+')
-		return number_arg(s + 1, 0, 366L * 86400, &secs) ? now + secs * 1000 : -1;
+		return number_arg(s + 1, 0, 366L * 86400, &secs) ? now + (int64_t)secs * 1000 : -1;
 	if (sscanf(s, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
 		   &tm.tm_min, &tm.tm_sec) < 5)
 		return -1;
@@ -178,6 +178,7 @@ static cJSON *message_json(const struct store_message *m)
 	cJSON_AddNumberToObject(o, "segments", m->segments);
 	cJSON_AddNumberToObject(o, "created_at", (double)m->created_at);
 	cJSON_AddNumberToObject(o, "send_at", (double)m->send_at);
+	cJSON_AddNumberToObject(o, "expire_at", (double)m->expire_at);
 	return o;
 }
 
@@ -215,7 +216,7 @@ int cli_send_main(int argc, char **argv)
 	if (a.at && (m.send_at = parse_time(a.at, now)) < 0)
 		return usage_error("--at takes \"YYYY-MM-DD HH:MM[:SS]\" or +SECONDS");
 	if (a.expire)
-		m.expire_at = (m.send_at ? m.send_at : now) + a.expire * 1000;
+		m.expire_at = (m.send_at ? m.send_at : now) + (int64_t)a.expire * 1000;
 	if ((r = cli_target_open(&a.target, &st)))
 		return r;
 	if (phone_normalise(a.to, a.target.conf->policy.default_country, to, sizeof(to), &why) < 0) {
