@@ -185,6 +185,17 @@ static void init_after_pin(struct harness *h, const char *sweep_answer)
 	expect(h, "AT+CMGL=4", sweep_answer);
 }
 
+#define CPMS_EMPTY "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK
+
+/* A health poll answered by a registered modem, storage as cpms_answer says. */
+static void health_poll_answered(struct harness *h, const char *cpms_answer)
+{
+	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
+	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
+	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
+	expect(h, "AT+CPMS?", cpms_answer);
+}
+
 static struct harness *ready_modem(void)
 {
 	struct harness *h = harness_new(NULL, "861234567890123");
@@ -194,10 +205,7 @@ static struct harness *ready_modem(void)
 	assert_int_equal(modem_state(h->m), MODEM_STATE_READY);
 	/* signal and operator right away */
 	advance(h, 0);
-	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
-	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
-	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
-	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK);
+	health_poll_answered(h, CPMS_EMPTY);
 	assert_int_equal(modem_health(h->m)->rssi, 21);
 	assert_string_equal(modem_health(h->m)->operator_name, "EE");
 	return h;
@@ -416,23 +424,14 @@ static void full_storage_swept_at_poll(void **state)
 	h->inbound_result = 0;
 	/* a garbled answer, then an empty SIM: no sweep */
 	advance(h, 60000);
-	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
-	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
-	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
-	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",31,30\r\n" OK);
+	health_poll_answered(h, "\r\n+CPMS: \"SM\",31,30\r\n" OK);
 	assert_string_equal(written(h), "");
 	advance(h, 60000);
-	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
-	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
-	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
-	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK);
+	health_poll_answered(h, CPMS_EMPTY);
 	assert_string_equal(written(h), "");
 	/* a full one */
 	advance(h, 60000);
-	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
-	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
-	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
-	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",30,30,\"SM\",30,30,\"SM\",30,30\r\n" OK);
+	health_poll_answered(h, "\r\n+CPMS: \"SM\",30,30,\"SM\",30,30,\"SM\",30,30\r\n" OK);
 	snprintf(answer, sizeof(answer), "\r\n+CMGL: 4,1,,20\r\n%s\r\n" OK, deliver_hex("old one"));
 	expect(h, "AT+CMGL=4", answer);
 	expect(h, "AT+CMGD=4", OK);
@@ -676,10 +675,7 @@ static void storage_index_out_of_range_ignored(void **state)
 	modem_says(h, "\r\n+CMTI: \"SM\",4294967295\r\n");
 	assert_string_equal(written(h), "");
 	advance(h, 300000); /* the sweep, with the polls */
-	expect(h, "AT+CSQ", "\r\n+CSQ: 21,99\r\n" OK);
-	expect(h, "AT+CREG?", "\r\n+CREG: 2,1\r\n" OK);
-	expect(h, "AT+COPS?", "\r\n+COPS: 0,0,\"EE\",7\r\n" OK);
-	expect(h, "AT+CPMS?", "\r\n+CPMS: \"SM\",0,30,\"SM\",0,30,\"SM\",0,30\r\n" OK);
+	health_poll_answered(h, CPMS_EMPTY);
 	snprintf(answer, sizeof(answer), "\r\n+CMGL: -3,1,,30\r\n%s\r\n" OK, deliver_hex("kept"));
 	expect(h, "AT+CMGL=4", answer);
 	assert_string_equal(written(h), "");
