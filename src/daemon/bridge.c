@@ -55,6 +55,12 @@ struct bridge {
 	int64_t last_row;          /* the newest outbox row handed to the session */
 	struct inflight inflight[WINDOW * 2];
 	size_t ninflight;
+	/*
+	 * Rows the broker acknowledged that the store could not delete (its disk
+	 * full): deleted later, never published again (they are past last_row).
+	 */
+	int64_t undeleted[WINDOW * 2];
+	size_t nundeleted;
 	bool pump;                 /* look at the outbox on the next tick */
 	int64_t next_state;
 	int64_t next_stats;        /* retained figures: published on connect, then every interval */
@@ -238,12 +244,27 @@ static int publish_row(void *ctx, const struct store_outbox_row *row)
 	return 0;
 }
 
+/* Deletes what could not be deleted before; false while some still cannot be. */
+static bool delete_undeleted(struct daemon *d)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < br.nundeleted; i++)
+		if (store_outbox_done(d->store, br.undeleted[i]) < 0)
+			br.undeleted[kept++] = br.undeleted[i];
+	if (br.nundeleted && !kept)
+		log_info("MQTT: the store took the acknowledged events it could not delete");
+	br.nundeleted = kept;
+	return kept == 0;
+}
+
 static void pump(struct daemon *d)
 {
 	int room = WINDOW - (int)br.ninflight;
 
 	br.pump = false;
-	if (!br.up || room <= 0)
+	/* nothing new while acknowledgements wait for the store: there is room for a window only */
+	if (!delete_undeleted(d) || !br.up || room <= 0)
 		return;
 	if (store_outbox_list(d->store, br.last_row, room, publish_row, d) < 0)
 		log_error("MQTT: cannot read the event outbox: %s", store_error(d->store));
@@ -265,9 +286,15 @@ static void on_published(void *ctx, int mid)
 	for (size_t i = 0; row && i < br.ninflight; i++)
 		more |= br.inflight[i].row == row;
 	/* every publication of the row acknowledged: it may go */
-	if (row && !more && store_outbox_done(d->store, row) < 0)
-		log_error("MQTT: cannot mark event %lld published: %s", (long long)row,
-			  store_error(d->store));
+	if (row && !more && store_outbox_done(d->store, row) < 0) {
+		if (br.nundeleted == 0)
+			log_error("MQTT: cannot delete published event %lld: %s; trying again",
+				  (long long)row, store_error(d->store));
+		if (br.nundeleted < sizeof(br.undeleted) / sizeof(br.undeleted[0]))
+			br.undeleted[br.nundeleted++] = row;
+		else
+			br.last_row = 0; /* never reached (pump stops first); published again */
+	}
 	br.pump = true;
 }
 
@@ -537,10 +564,13 @@ int64_t bridge_tick(struct daemon *d)
 		br.next_state = now + STATE_EVERY_MS;
 		br.pump = true; /* events committed by other flows since */
 	}
-	if (br.pump)
+	if (br.pump || br.nundeleted)
 		pump(d);
 	if (br.up && br.next_state < next)
 		next = br.next_state;
+	/* a full disk: the acknowledged rows are deleted as soon as it has room */
+	if (br.nundeleted && now + 1000 < next)
+		next = now + 1000;
 	return next;
 }
 
