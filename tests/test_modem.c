@@ -467,6 +467,36 @@ static void refused_message_offered_again(void **state)
 	harness_free(h);
 }
 
+/*
+ * A slot read twice before its delete has run (a +CMTI's read and a sweep's
+ * list) is deleted once: a full SIM refills a freed slot at once, and a
+ * second AT+CMGD would delete the new message unread (the soak lost
+ * customers' texts that way on the E3372).
+ */
+static void slot_deleted_once(void **state)
+{
+	struct harness *h = ready_modem();
+	char answer[600];
+	(void)state;
+	h->inbound_result = 0;
+	modem_says(h, "\r\n+CMTI: \"SM\",3\r\n");
+	modem_says(h, "\r\n^SMMEMFULL: \"SM\"\r\n"); /* a sweep, queued behind the read */
+	snprintf(answer, sizeof(answer), "\r\n+CMGR: 0,,20\r\n%s\r\n" OK, deliver_hex("first"));
+	expect(h, "AT+CMGR=3", answer);
+	snprintf(answer, sizeof(answer), "\r\n+CMGL: 3,1,,20\r\n%s\r\n" OK, deliver_hex("first"));
+	expect(h, "AT+CMGL=4", answer);
+	expect(h, "AT+CMGD=3", OK);
+	assert_string_equal(written(h), ""); /* not a second time */
+	assert_int_equal(h->inbound_calls, 1);
+	/* the network fills the slot again: the new message is read, then deleted */
+	modem_says(h, "\r\n+CMTI: \"SM\",3\r\n");
+	snprintf(answer, sizeof(answer), "\r\n+CMGR: 0,,20\r\n%s\r\n" OK, deliver_hex("second"));
+	expect(h, "AT+CMGR=3", answer);
+	expect(h, "AT+CMGD=3", OK);
+	assert_string_equal(h->last_inbound_text, "second");
+	harness_free(h);
+}
+
 /* Huawei says so itself: ^SMMEMFULL sweeps at once. */
 static void memfull_indication_sweeps(void **state)
 {
@@ -754,6 +784,7 @@ int main(void)
 		cmocka_unit_test(sweep_and_duplicates),
 		cmocka_unit_test(full_storage_swept_at_poll),
 		cmocka_unit_test(memfull_indication_sweeps),
+		cmocka_unit_test(slot_deleted_once),
 		cmocka_unit_test(refused_message_offered_again),
 		cmocka_unit_test(direct_delivery_acknowledged),
 		cmocka_unit_test(sends_and_classifies),

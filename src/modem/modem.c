@@ -540,6 +540,7 @@ static void restart_stream(struct modem *m)
 	m->sweeping = false;
 	m->reading_sim = false;
 	m->sweep_again = false;
+	memset(m->delete_pending, 0, sizeof(m->delete_pending));
 }
 
 static void on_radio_off(struct modem *m, const struct at_response *r, long arg);

@@ -55,6 +55,8 @@ struct modem {
 	bool sweep_again;
 	/* the owner could not take a stored message (its disk full): look again soon */
 	bool owner_refused;
+	/* storage indexes with an AT+CMGD written and not yet answered (below 256) */
+	uint8_t delete_pending[32];
 
 	uint64_t recent_pdu[MODEM_RECENT_PDUS]; /* hashes of committed PDUs, newest at recent_next-1 */
 	uint64_t recent_at[MODEM_RECENT_PDUS];

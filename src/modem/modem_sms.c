@@ -212,9 +212,12 @@ static void remember(struct modem *m, uint64_t h)
 	m->recent_at[i] = m->now ? m->now : 1;
 }
 
+#define PENDING_BITS (8 * sizeof(((struct modem *)0)->delete_pending))
+
 static void on_cmgd(struct modem *m, const struct at_response *r, long index)
 {
-	(void)index;
+	if (index >= 0 && (size_t)index < PENDING_BITS)
+		m->delete_pending[index / 8] &= (uint8_t)~(1u << (index % 8));
 	if (r->final == AT_FINAL_TIMEOUT)
 		modem_recover(m, "no answer to AT+CMGD");
 }
@@ -245,9 +248,21 @@ static bool deliver(struct modem *m, const char *pdu_hex, int index, bool status
 	return true;
 }
 
+/*
+ * A slot read while its delete is still on the way holds what that delete
+ * removes: a second AT+CMGD for it would run after the first, when the
+ * network may have put a new message there (a full SIM refills at once),
+ * and delete that one unread. So one delete per slot at a time.
+ */
 static void delete_index(struct modem *m, int index)
 {
 	char cmd[32];
+
+	if ((size_t)index < PENDING_BITS) {
+		if (m->delete_pending[index / 8] & (1u << (index % 8)))
+			return;
+		m->delete_pending[index / 8] |= (uint8_t)(1u << (index % 8));
+	}
 	snprintf(cmd, sizeof(cmd), "AT+CMGD=%d", index);
 	modem_cmd(m, cmd, NULL, false, NULL, 0, on_cmgd, index);
 }
